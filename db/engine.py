@@ -1,0 +1,61 @@
+"""The one place a database engine is built: from `DATABASE_URL`, SQLite by default.
+
+SQLite connections get write-ahead logging, enforced foreign keys, a busy timeout and real
+transactions (BEGIN issued by SQLAlchemy, not guessed by the sqlite3 module). PostgreSQL goes
+through psycopg 3.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Final
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+
+DEFAULT_DATABASE_URL: Final = "sqlite:///var/intake.db"
+SQLITE_BUSY_TIMEOUT_MS: Final = 30_000
+
+
+def database_url(url: str | URL | None = None) -> URL:
+    """The URL to use: the argument, else `DATABASE_URL`, else the SQLite file under `var/`.
+
+    A plain `postgresql://` URL is taken to mean psycopg 3.
+    """
+    resolved = make_url(url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+    if resolved.drivername in ("postgresql", "postgres"):
+        resolved = resolved.set(drivername="postgresql+psycopg")
+    return resolved
+
+
+def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
+    """Build an engine for `url` (see `database_url`), ready for the pipeline and dashboard."""
+    resolved = database_url(url)
+    if resolved.get_backend_name() == "sqlite":
+        return _sqlite_engine(resolved, **kwargs)
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(resolved, **kwargs)
+
+
+def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy issue BEGIN itself so that transactions are real (pysqlite's own
+        # transaction handling would defer BEGIN and break SAVEPOINT and atomic loads).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+    return engine

@@ -1,0 +1,270 @@
+"""The database schema: typed SQLAlchemy models of cases, their versions, files, quarantine and
+classifications.
+
+The database enforces the contract by itself wherever a database can: NOT NULL on required
+fields, CHECK constraints on allowed values, ranges, lengths and the id alphabet, unique
+`intake_id`, foreign keys. Allowed values come from `pipeline.contract`, never from copies here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from pipeline.contract import fields as c
+from pipeline.contract.outputs import MECHANISMS, TRIAGE_LEVELS
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+JsonDocument = JSON().with_variant(JSONB(), "postgresql")
+"""JSON on SQLite, JSONB on PostgreSQL."""
+
+FILE_STATUSES = ("running", "finished", "failed")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def _enum(allowed: tuple[str, ...], name: str) -> Enum:
+    """A VARCHAR with a CHECK constraint of the allowed values (the same on both databases)."""
+    return Enum(
+        *allowed,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(v) for v in allowed),
+        validate_strings=True,
+    )
+
+
+def _id_checks(columns: tuple[str, ...]) -> list[CheckConstraint]:
+    """The id alphabet A-Z a-z 0-9 _ -, with each database's own pattern operator."""
+    checks: list[CheckConstraint] = []
+    for col in columns:
+        checks.append(
+            CheckConstraint(f"{col} ~ '{c.ID_ALPHABET_PATTERN}'", name=f"{col}_alphabet").ddl_if(
+                dialect="postgresql"
+            )
+        )
+        checks.append(
+            CheckConstraint(
+                f"{col} <> '' AND {col} NOT GLOB '*[^A-Za-z0-9_-]*'", name=f"{col}_alphabet"
+            ).ddl_if(dialect="sqlite")
+        )
+    return checks
+
+
+def _content_checks() -> list[CheckConstraint]:
+    """The contract's ranges, dates, lengths and id alphabet, for a table of IntakeContent."""
+    age, pain, temp = (c.FIELDS_BY_NAME[n] for n in ("age_years", "pain_score", "temperature_c"))
+    notes = c.FIELDS_BY_NAME["notes"]
+    return [
+        CheckConstraint(f"age_years BETWEEN {age.minimum:g} AND {age.maximum:g}", "age_range"),
+        CheckConstraint(
+            f"pain_score BETWEEN {pain.minimum:g} AND {pain.maximum:g}", "pain_score_range"
+        ),
+        CheckConstraint(
+            f"temperature_c IS NULL OR temperature_c BETWEEN {temp.minimum} AND {temp.maximum}",
+            "temperature_range",
+        ),
+        CheckConstraint("injury_date <= intake_date", "injury_not_after_intake"),
+        CheckConstraint("hip_pain_onset_date <= intake_date", "onset_not_after_intake"),
+        CheckConstraint(f"length(notes) <= {notes.max_length}", "notes_length"),
+        *_id_checks(("intake_id", "clinic_id", "patient_ref")),
+    ]
+
+
+class IntakeContent:
+    """The contract's fields, as columns; shared by current cases and their versions."""
+
+    intake_id: Mapped[str] = mapped_column(String(64))
+    clinic_id: Mapped[str] = mapped_column(String(32))
+    intake_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    intake_date: Mapped[dt.date] = mapped_column(Date, comment="UTC date of intake_at")
+    patient_ref: Mapped[str] = mapped_column(String(64))
+    age_years: Mapped[int] = mapped_column(SmallInteger)
+    sex: Mapped[str] = mapped_column(_enum(c.SEXES, "sex"))
+    knee_injury: Mapped[str] = mapped_column(_enum(c.KNEE_INJURIES, "knee_injury"))
+    knee_side: Mapped[str] = mapped_column(_enum(c.KNEE_SIDES, "knee_side"))
+    injury_date: Mapped[dt.date] = mapped_column(Date)
+    knee_instability: Mapped[bool]
+    knee_effusion: Mapped[bool | None]
+    hip_pain_side: Mapped[str] = mapped_column(_enum(c.HIP_PAIN_SIDES, "hip_pain_side"))
+    hip_pain_onset_date: Mapped[dt.date] = mapped_column(Date)
+    hip_pain_location: Mapped[str] = mapped_column(_enum(c.HIP_PAIN_LOCATIONS, "hip_pain_location"))
+    pain_score: Mapped[int] = mapped_column(SmallInteger)
+    pain_trend: Mapped[str] = mapped_column(_enum(c.PAIN_TRENDS, "pain_trend"))
+    worse_with_walking: Mapped[bool | None]
+    antalgic_gait: Mapped[bool]
+    trendelenburg_sign: Mapped[bool | None]
+    trochanteric_tenderness: Mapped[bool | None]
+    hip_rom: Mapped[str | None] = mapped_column(_enum(c.HIP_ROM, "hip_rom"))
+    hip_provocation: Mapped[str | None] = mapped_column(_enum(c.HIP_PROVOCATION, "hip_provocation"))
+    knee_provocation_reproduces_hip_pain: Mapped[bool | None]
+    femoral_rotation: Mapped[str | None] = mapped_column(
+        _enum(c.FEMORAL_ROTATION, "femoral_rotation")
+    )
+    knee_alignment: Mapped[str | None] = mapped_column(_enum(c.KNEE_ALIGNMENT, "knee_alignment"))
+    weight_bearing: Mapped[str] = mapped_column(_enum(c.WEIGHT_BEARING, "weight_bearing"))
+    temperature_c: Mapped[float | None] = mapped_column(Float)
+    fever_reported: Mapped[bool | None]
+    rest_tried: Mapped[bool]
+    notes: Mapped[str | None] = mapped_column(String(2000))
+    content_hash: Mapped[str] = mapped_column(
+        String(64), comment="sha256 of the record's contract fields, to tell re-sends"
+    )
+
+
+class IngestedFile(Base):
+    """One landing file as received: where it came from, its content hash and what became of
+    its records. Records in = loaded + unchanged + corrected + quarantined once finished."""
+
+    __tablename__ = "ingested_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_path: Mapped[str] = mapped_column(String(1024))
+    content_hash: Mapped[str] = mapped_column(String(64), comment="sha256 of the file's bytes")
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(_enum(FILE_STATUSES, "file_status"))
+    records_in: Mapped[int] = mapped_column(Integer, default=0)
+    records_loaded: Mapped[int] = mapped_column(Integer, default=0)
+    records_unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    records_corrected: Mapped[int] = mapped_column(Integer, default=0)
+    records_quarantined: Mapped[int] = mapped_column(Integer, default=0)
+    unknown_columns: Mapped[list[str]] = mapped_column(JsonDocument, default=list)
+
+    __table_args__ = (
+        UniqueConstraint("source_path", "content_hash"),
+        CheckConstraint(
+            "status <> 'finished' OR records_in = records_loaded + records_unchanged"
+            " + records_corrected + records_quarantined",
+            "counts_add_up",
+        ),
+        CheckConstraint(
+            "records_in >= 0 AND records_loaded >= 0 AND records_unchanged >= 0"
+            " AND records_corrected >= 0 AND records_quarantined >= 0",
+            "counts_not_negative",
+        ),
+    )
+
+
+class IntakeCase(IntakeContent, Base):
+    """The current content of each case: one row per `intake_id`."""
+
+    __tablename__ = "intake_cases"
+
+    intake_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, comment="number of the current case version")
+    file_id: Mapped[int] = mapped_column(ForeignKey("ingested_files.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        *_content_checks(),
+        CheckConstraint("version >= 1", "version_positive"),
+        Index(None, "intake_date", "clinic_id"),
+        Index(None, "clinic_id", "intake_date"),
+        Index(None, "file_id"),
+    )
+
+
+class CaseVersion(IntakeContent, Base):
+    """Every distinct content received for an `intake_id`; a correction never loses the
+    earlier one."""
+
+    __tablename__ = "case_versions"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    intake_id: Mapped[str] = mapped_column(ForeignKey("intake_cases.intake_id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    file_id: Mapped[int] = mapped_column(ForeignKey("ingested_files.id"))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        *_content_checks(),
+        UniqueConstraint("intake_id", "version"),
+        UniqueConstraint("intake_id", "content_hash"),
+        CheckConstraint("version >= 1", "version_positive"),
+        Index(None, "file_id"),
+    )
+
+
+class QuarantinedRecord(Base):
+    """A record that broke the contract: the raw text as received and every reason."""
+
+    __tablename__ = "quarantined_records"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("ingested_files.id", ondelete="CASCADE"))
+    line_number: Mapped[int] = mapped_column(Integer, comment="1-based line in the file")
+    intake_id: Mapped[str | None] = mapped_column(String(256), comment="as received, if any")
+    raw_record: Mapped[str] = mapped_column(Text)
+    reasons: Mapped[list[dict[str, str | None]]] = mapped_column(
+        JsonDocument, comment="[{field, rule, value}, ...]"
+    )
+    quarantined_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        UniqueConstraint("file_id", "line_number"),
+        CheckConstraint("line_number >= 1", "line_number_positive"),
+    )
+
+
+class CaseClassification(Base):
+    """The classification of a case's current version by one version of the rule set."""
+
+    __tablename__ = "case_classifications"
+
+    intake_id: Mapped[str] = mapped_column(
+        ForeignKey("intake_cases.intake_id", ondelete="CASCADE"), primary_key=True
+    )
+    case_version: Mapped[int] = mapped_column(Integer)
+    rules_version: Mapped[str] = mapped_column(String(32))
+    mechanism: Mapped[str] = mapped_column(_enum(MECHANISMS, "mechanism"))
+    mechanism_evidence: Mapped[list[str]] = mapped_column(JsonDocument)
+    triage: Mapped[str] = mapped_column(_enum(TRIAGE_LEVELS, "triage"))
+    triage_reasons: Mapped[list[str]] = mapped_column(JsonDocument)
+    classified_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index(None, "mechanism"),
+        Index(None, "triage"),
+        Index(None, "rules_version"),
+    )
+
+
+__all__ = [
+    "Base",
+    "CaseClassification",
+    "CaseVersion",
+    "IngestedFile",
+    "IntakeCase",
+    "QuarantinedRecord",
+]

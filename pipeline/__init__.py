@@ -1,0 +1,1 @@
+"""Knee-to-hip intake pipeline: contract, generate, validate, classify, load, aggregate."""

@@ -1,0 +1,21 @@
+"""`intake`: the command line of the knee-to-hip intake pipeline."""
+
+from __future__ import annotations
+
+import typer
+
+from pipeline.cli import db_commands
+
+app = typer.Typer(
+    name="intake",
+    help=(
+        "Knee-to-hip intake pipeline: seed synthetic intake files, validate and classify them, "
+        "load them into the database and serve the dashboard. The database is DATABASE_URL "
+        "(default: the SQLite file var/intake.db)."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+app.add_typer(db_commands.app, name="db")
+
+__all__ = ["app"]

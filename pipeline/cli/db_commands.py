@@ -1,0 +1,59 @@
+"""`intake db ...`: create, upgrade and inspect the database schema."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from sqlalchemy import inspect
+
+from db import migrate
+from db.engine import database_url, make_engine
+
+app = typer.Typer(help="Create, upgrade and inspect the database schema (Alembic migrations).")
+
+UrlOption = Annotated[
+    str | None,
+    typer.Option("--url", help="Database URL; default DATABASE_URL, else var/intake.db."),
+]
+
+
+@app.command()
+def upgrade(
+    url: UrlOption = None,
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Bring the database to the newest schema (creates it if it does not exist)."""
+    engine = make_engine(url)
+    before = migrate.current_revision(engine)
+    migrate.upgrade(engine, revision)
+    after = migrate.current_revision(engine)
+    target = database_url(url).render_as_string(hide_password=True)
+    typer.echo(f"database {target}: schema {before or 'empty'} -> {after}")
+    engine.dispose()
+
+
+@app.command()
+def downgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision, e.g. -1 or base.")],
+    url: UrlOption = None,
+) -> None:
+    """Take the schema back to an earlier revision (`base` drops every table)."""
+    engine = make_engine(url)
+    migrate.downgrade(engine, revision)
+    typer.echo(f"schema now at {migrate.current_revision(engine) or 'base (empty)'}")
+    engine.dispose()
+
+
+@app.command()
+def status(url: UrlOption = None) -> None:
+    """Show which database is used, its schema revision and the tables in it."""
+    engine = make_engine(url)
+    current, head = migrate.current_revision(engine), migrate.head_revision()
+    typer.echo(f"database: {database_url(url).render_as_string(hide_password=True)}")
+    typer.echo(f"schema revision: {current or 'none (run: intake db upgrade)'}; newest: {head}")
+    tables = sorted(t for t in inspect(engine).get_table_names() if t != "alembic_version")
+    typer.echo(f"tables: {', '.join(tables) or 'none'}")
+    engine.dispose()
+    if current != head:
+        raise typer.Exit(code=1)

@@ -1,0 +1,1 @@
+"""Tests: each file pins down one behaviour of the product."""
