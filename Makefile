@@ -4,7 +4,6 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-export DATABASE_URL ?= sqlite:///var/intake.db
 
 .PHONY: demo test lint typecheck pytest install migrate clean
 

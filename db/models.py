@@ -59,7 +59,6 @@ def _enum(allowed: tuple[str, ...], name: str) -> Enum:
         native_enum=False,
         create_constraint=True,
         length=max(len(v) for v in allowed),
-        validate_strings=True,
     )
 
 

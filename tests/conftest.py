@@ -1,0 +1,78 @@
+"""Shared fixtures: a fresh database on SQLite and on a real PostgreSQL server.
+
+Tests that take `database_url`, `engine` or `migrated_engine` run once per database. The
+PostgreSQL server is started by the tests themselves (tests/pg_server.py). Outside CI a
+machine without PostgreSQL skips those runs with a message that says how to enable them;
+under CI=true that is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from db import migrate
+from db.engine import make_engine
+from tests.pg_server import PostgresServer, PostgresUnavailableError, start_server
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    try:
+        server = start_server()
+    except PostgresUnavailableError as exc:
+        message = f"PostgreSQL tests need a local PostgreSQL 15 server: {exc}"
+        if IN_CI:
+            pytest.fail(f"{message} (CI=true: PostgreSQL is required, not skipped)")
+        pytest.skip(f"{message}. Install postgresql-15 to run them.")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database kind a test runs on: each such test runs on both."""
+    name: str = request.param
+    if name == "postgresql":
+        request.applymarker(pytest.mark.postgres)
+    return name
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a new, empty database of kind `backend`, deleted after the test."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'intake.db'}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield server.url(name)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    """An engine on an empty database (no tables)."""
+    built = make_engine(database_url)
+    yield built
+    built.dispose()
+
+
+@pytest.fixture
+def migrated_engine(engine: Engine) -> Engine:
+    """An engine on a database migrated to the newest schema."""
+    migrate.upgrade(engine)
+    return engine

@@ -1,0 +1,141 @@
+"""A throwaway PostgreSQL server for the tests, started from the machine's own binaries.
+
+`initdb` refuses to run as root, so when the tests run as root (as CI does) the server's
+files belong to the `postgres` system user and its programs run as that user (`runuser`).
+The server listens on a free loopback port, trusts local connections, skips fsync (its data
+is thrown away) and is stopped and deleted when the tests end.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+SUPERUSER = "intake"
+
+
+class PostgresUnavailableError(RuntimeError):
+    """No PostgreSQL server can be started on this machine; the message says why."""
+
+
+def find_bindir() -> Path:
+    """Where `initdb`, `pg_ctl` and `postgres` are: `pg_config --bindir`, else Debian's path."""
+    candidates: list[Path] = []
+    if pg_config := shutil.which("pg_config"):
+        out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, check=False)
+        if out.returncode == 0:
+            candidates.append(Path(out.stdout.strip()))
+    candidates.extend(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True))
+    for bindir in candidates:
+        if (bindir / "initdb").exists() and (bindir / "pg_ctl").exists():
+            return bindir
+    raise PostgresUnavailableError(
+        "PostgreSQL server binaries not found (no initdb/pg_ctl from `pg_config --bindir` or "
+        "/usr/lib/postgresql/*/bin); install them with `apt-get install postgresql-15`"
+    )
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class PostgresServer:
+    """A running throwaway server; `url(db)` gives a SQLAlchemy URL for one of its databases."""
+
+    bindir: Path
+    root: Path
+    port: int
+    run_as: str | None
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
+
+    def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        command = [str(self.bindir / args[0]), *args[1:]]
+        if self.run_as:
+            command = ["runuser", "-u", self.run_as, "--", *command]
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            log = self.root / "server.log"
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise PostgresUnavailableError(
+                f"`{' '.join(args[:2])}` failed ({result.returncode}): "
+                f"{result.stderr.strip() or result.stdout.strip()}\n{tail}"
+            )
+        return result
+
+    def start(self) -> None:
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data_dir),
+            "-U",
+            SUPERUSER,
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        )
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
+            " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data_dir),
+            "-o",
+            options,
+            "-l",
+            str(self.root / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self.data_dir), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+def start_server() -> PostgresServer:
+    """Start a throwaway server, as the `postgres` user when running as root."""
+    bindir = find_bindir()
+    run_as: str | None = None
+    root = Path(tempfile.mkdtemp(prefix="intake-pg-"))
+    if os.geteuid() == 0:
+        try:
+            user = pwd.getpwnam("postgres")
+        except KeyError as exc:
+            raise PostgresUnavailableError(
+                "running as root and there is no `postgres` user to run the server as"
+            ) from exc
+        os.chown(root, user.pw_uid, user.pw_gid)
+        root.chmod(0o700)
+        run_as = "postgres"
+    server = PostgresServer(bindir=bindir, root=root, port=_free_port(), run_as=run_as)
+    try:
+        server.start()
+    except PostgresUnavailableError:
+        shutil.rmtree(root, ignore_errors=True)
+        raise
+    return server

@@ -1,0 +1,142 @@
+"""The database itself refuses rows that break the contract, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.exc import DataError, IntegrityError
+
+from db.models import CaseClassification, IngestedFile, IntakeCase
+
+REFUSED = (IntegrityError, DataError)
+"""How a database refuses a row: a broken constraint, or a value its column cannot hold."""
+
+NOW = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
+
+
+def _file(engine: Engine, **overrides: Any) -> int:
+    row: dict[str, Any] = {
+        "source_path": "landing/intake_clinic_north_2026-11-20.csv",
+        "content_hash": "0" * 64,
+        "size_bytes": 1024,
+        "received_at": NOW,
+        "status": "running",
+        "unknown_columns": [],
+    } | overrides
+    with engine.begin() as conn:
+        file_id: int = conn.execute(
+            insert(IngestedFile).returning(IngestedFile.id), row
+        ).scalar_one()
+    return file_id
+
+
+def _case(file_id: int, **overrides: Any) -> dict[str, Any]:
+    return {
+        "intake_id": "INT-0001",
+        "version": 1,
+        "file_id": file_id,
+        "updated_at": NOW,
+        "clinic_id": "clinic_north",
+        "intake_at": NOW,
+        "intake_date": NOW.date(),
+        "patient_ref": "P_000123",
+        "age_years": 54,
+        "sex": "female",
+        "knee_injury": "meniscal_tear",
+        "knee_side": "left",
+        "injury_date": dt.date(2026, 10, 1),
+        "knee_instability": False,
+        "knee_effusion": True,
+        "hip_pain_side": "left",
+        "hip_pain_onset_date": dt.date(2026, 10, 20),
+        "hip_pain_location": "deep_diffuse",
+        "pain_score": 5,
+        "pain_trend": "stable",
+        "antalgic_gait": False,
+        "weight_bearing": "full",
+        "rest_tried": True,
+        "content_hash": "a" * 64,
+    } | overrides
+
+
+def _insert_case(engine: Engine, row: dict[str, Any]) -> None:
+    with engine.begin() as conn:
+        conn.execute(insert(IntakeCase), row)
+
+
+def test_a_valid_case_is_accepted(migrated_engine: Engine) -> None:
+    _insert_case(migrated_engine, _case(_file(migrated_engine)))
+    with migrated_engine.connect() as conn:
+        assert conn.execute(select(IntakeCase.intake_id)).scalars().all() == ["INT-0001"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        pytest.param("sex", "woman", id="unknown sex"),
+        pytest.param("knee_injury", "sprain", id="unknown knee injury"),
+        pytest.param("hip_rom", "stiff", id="unknown optional enum value"),
+        pytest.param("clinic_id", None, id="missing required clinic"),
+        pytest.param("knee_instability", None, id="missing required boolean"),
+        pytest.param("age_years", 121, id="age above 120"),
+        pytest.param("age_years", -1, id="negative age"),
+        pytest.param("pain_score", 11, id="pain above 10"),
+        pytest.param("temperature_c", 45.5, id="temperature above 45"),
+        pytest.param("temperature_c", 29.9, id="temperature below 30"),
+        pytest.param("intake_id", "INT 0001", id="space in intake id"),
+        pytest.param("patient_ref", "Jane.Doe", id="dot in patient ref"),
+        pytest.param("clinic_id", "", id="empty clinic id"),
+        pytest.param("injury_date", dt.date(2026, 11, 21), id="injury after intake"),
+        pytest.param("hip_pain_onset_date", dt.date(2026, 12, 1), id="hip onset after intake"),
+        pytest.param("notes", "x" * 2001, id="notes over 2000 characters"),
+    ],
+)
+def test_the_database_rejects_a_row_that_breaks_the_contract(
+    migrated_engine: Engine, field: str, value: object
+) -> None:
+    file_id = _file(migrated_engine)
+    with pytest.raises(REFUSED):
+        _insert_case(migrated_engine, _case(file_id, **{field: value}))
+
+
+def test_the_database_rejects_a_duplicate_intake_id(migrated_engine: Engine) -> None:
+    file_id = _file(migrated_engine)
+    _insert_case(migrated_engine, _case(file_id))
+    with pytest.raises(IntegrityError):
+        _insert_case(migrated_engine, _case(file_id, patient_ref="P_other"))
+
+
+def test_a_case_must_come_from_a_known_file(migrated_engine: Engine) -> None:
+    with pytest.raises(IntegrityError):
+        _insert_case(migrated_engine, _case(file_id=999))
+
+
+def test_a_finished_file_whose_counts_do_not_add_up_is_rejected(migrated_engine: Engine) -> None:
+    with pytest.raises(IntegrityError):
+        _file(
+            migrated_engine,
+            status="finished",
+            finished_at=NOW,
+            records_in=10,
+            records_loaded=8,
+            records_quarantined=1,
+        )
+
+
+def test_a_classification_outside_the_contract_is_rejected(migrated_engine: Engine) -> None:
+    _insert_case(migrated_engine, _case(_file(migrated_engine)))
+    row = {
+        "intake_id": "INT-0001",
+        "case_version": 1,
+        "rules_version": "test",
+        "mechanism": "neuropathic",
+        "mechanism_evidence": [],
+        "triage": "routine",
+        "triage_reasons": [],
+        "classified_at": NOW,
+    }
+    with pytest.raises(IntegrityError), migrated_engine.begin() as conn:
+        conn.execute(insert(CaseClassification), row)
