@@ -76,3 +76,18 @@ def migrated_engine(engine: Engine) -> Engine:
     """An engine on a database migrated to the newest schema."""
     migrate.upgrade(engine)
     return engine
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many tests ran on each database, so a log shows PostgreSQL was not skipped."""
+    for name in BACKENDS:
+        counts = {
+            outcome: sum(
+                1 for r in terminalreporter.stats.get(outcome, []) if f"[{name}" in r.nodeid
+            )
+            for outcome in ("passed", "failed", "skipped")
+        }
+        terminalreporter.write_line(
+            f"tests on {name}: passed {counts['passed']}, failed {counts['failed']}, "
+            f"skipped {counts['skipped']}"
+        )
