@@ -19,9 +19,11 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     SmallInteger,
     String,
     Text,
@@ -44,7 +46,9 @@ NAMING_CONVENTION = {
 JsonDocument = JSON().with_variant(JSONB(), "postgresql")
 """JSON on SQLite, JSONB on PostgreSQL."""
 
-FILE_STATUSES = ("running", "finished", "failed")
+FILE_STATUSES = ("landed", "validated", "finished")
+"""A file is `landed` when registered, `validated` once its records are staged and quarantined,
+`finished` once its valid records are merged into the cases (its counts then add up)."""
 
 
 class Base(DeclarativeBase):
@@ -148,6 +152,9 @@ class IngestedFile(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source_path: Mapped[str] = mapped_column(String(1024))
+    landing_date: Mapped[dt.date] = mapped_column(
+        Date, comment="the sending day in the file's name: the pipeline partition it belongs to"
+    )
     content_hash: Mapped[str] = mapped_column(String(64), comment="sha256 of the file's bytes")
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
@@ -162,6 +169,7 @@ class IngestedFile(Base):
 
     __table_args__ = (
         UniqueConstraint("source_path", "content_hash"),
+        Index(None, "landing_date", "status"),
         CheckConstraint(
             "status <> 'finished' OR records_in = records_loaded + records_unchanged"
             " + records_corrected + records_quarantined",
@@ -176,7 +184,8 @@ class IngestedFile(Base):
 
 
 class IntakeCase(IntakeContent, Base):
-    """The current content of each case: one row per `intake_id`."""
+    """The current content of each case: one row per `intake_id`, pointing at the case version
+    it currently holds (always the newest one received)."""
 
     __tablename__ = "intake_cases"
 
@@ -188,6 +197,9 @@ class IntakeCase(IntakeContent, Base):
     __table_args__ = (
         *_content_checks(),
         CheckConstraint("version >= 1", "version_positive"),
+        ForeignKeyConstraint(
+            ["intake_id", "version"], ["case_versions.intake_id", "case_versions.version"]
+        ),
         Index(None, "intake_date", "clinic_id"),
         Index(None, "clinic_id", "intake_date"),
         Index(None, "file_id"),
@@ -195,13 +207,14 @@ class IntakeCase(IntakeContent, Base):
 
 
 class CaseVersion(IntakeContent, Base):
-    """Every distinct content received for an `intake_id`; a correction never loses the
-    earlier one."""
+    """Every distinct content received for an `intake_id`, numbered 1, 2, ... in the order
+    received; a correction never loses the earlier one. Written before the case that points
+    at it."""
 
     __tablename__ = "case_versions"
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    intake_id: Mapped[str] = mapped_column(ForeignKey("intake_cases.intake_id", ondelete="CASCADE"))
+    intake_id: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer)
     file_id: Mapped[int] = mapped_column(ForeignKey("ingested_files.id"))
     received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
@@ -236,6 +249,44 @@ class QuarantinedRecord(Base):
     )
 
 
+class ValidatedRecord(IntakeContent, Base):
+    """Staging: the valid records of landed files, typed, waiting to be merged into the cases.
+
+    Written by the validation step and emptied, for its files, by the merge that turns them
+    into case versions and cases in one transaction."""
+
+    __tablename__ = "validated_records"
+
+    file_id: Mapped[int] = mapped_column(ForeignKey("ingested_files.id", ondelete="CASCADE"))
+    line_number: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (PrimaryKeyConstraint("file_id", "line_number"),)
+
+
+class DailyCaseCount(Base):
+    """The dashboard's prepared aggregate: cases per intake day and every dimension it
+    filters or groups by. Replaced day by day by the pipeline, never row by row."""
+
+    __tablename__ = "daily_case_counts"
+
+    intake_date: Mapped[dt.date] = mapped_column(Date)
+    clinic_id: Mapped[str] = mapped_column(String(32))
+    mechanism: Mapped[str] = mapped_column(_enum(MECHANISMS, "mechanism"))
+    triage: Mapped[str] = mapped_column(_enum(TRIAGE_LEVELS, "triage"))
+    knee_injury: Mapped[str] = mapped_column(_enum(c.KNEE_INJURIES, "knee_injury"))
+    age_band: Mapped[str] = mapped_column(String(8))
+    sex: Mapped[str] = mapped_column(_enum(c.SEXES, "sex"))
+    cases: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        PrimaryKeyConstraint(
+            "intake_date", "clinic_id", "mechanism", "triage", "knee_injury", "age_band", "sex"
+        ),
+        CheckConstraint("cases > 0", "cases_positive"),
+        Index(None, "clinic_id", "intake_date"),
+    )
+
+
 class CaseClassification(Base):
     """The classification of a case's current version by one version of the rule set."""
 
@@ -263,7 +314,9 @@ __all__ = [
     "Base",
     "CaseClassification",
     "CaseVersion",
+    "DailyCaseCount",
     "IngestedFile",
     "IntakeCase",
     "QuarantinedRecord",
+    "ValidatedRecord",
 ]

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import DataError, IntegrityError
 
-from db.models import CaseClassification, IngestedFile, IntakeCase
+from db.models import CaseClassification, CaseVersion, IngestedFile, IntakeCase
 
 REFUSED = (IntegrityError, DataError)
 """How a database refuses a row: a broken constraint, or a value its column cannot hold."""
@@ -23,7 +23,8 @@ def _file(engine: Engine, **overrides: Any) -> int:
         "content_hash": "0" * 64,
         "size_bytes": 1024,
         "received_at": NOW,
-        "status": "running",
+        "status": "landed",
+        "landing_date": NOW.date(),
         "unknown_columns": [],
     } | overrides
     with engine.begin() as conn:
@@ -63,7 +64,10 @@ def _case(file_id: int, **overrides: Any) -> dict[str, Any]:
 
 
 def _insert_case(engine: Engine, row: dict[str, Any]) -> None:
+    """Insert a case as the pipeline does: its version first, then the case pointing at it."""
+    version = {k: v for k, v in row.items() if k != "updated_at"} | {"received_at": NOW}
     with engine.begin() as conn:
+        conn.execute(insert(CaseVersion), version)
         conn.execute(insert(IntakeCase), row)
 
 
@@ -106,7 +110,13 @@ def test_the_database_rejects_a_duplicate_intake_id(migrated_engine: Engine) -> 
     file_id = _file(migrated_engine)
     _insert_case(migrated_engine, _case(file_id))
     with pytest.raises(IntegrityError):
-        _insert_case(migrated_engine, _case(file_id, patient_ref="P_other"))
+        _insert_case(migrated_engine, _case(file_id, version=2, content_hash="b" * 64))
+
+
+def test_a_case_must_point_at_a_version_of_itself(migrated_engine: Engine) -> None:
+    file_id = _file(migrated_engine)
+    with pytest.raises(IntegrityError), migrated_engine.begin() as conn:
+        conn.execute(insert(IntakeCase), _case(file_id))
 
 
 def test_a_case_must_come_from_a_known_file(migrated_engine: Engine) -> None:

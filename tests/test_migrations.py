@@ -12,6 +12,8 @@ from db import migrate
 from db.models import Base
 
 APPLICATION_TABLES = {
+    "validated_records",
+    "daily_case_counts",
     "ingested_files",
     "intake_cases",
     "case_versions",
