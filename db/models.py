@@ -26,6 +26,7 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     SmallInteger,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -319,4 +320,10 @@ __all__ = [
     "IntakeCase",
     "QuarantinedRecord",
     "ValidatedRecord",
+    "table_of",
 ]
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a model, for set-based SQL (typed, unlike `Model.__table__`)."""
+    return Base.metadata.tables[model.__tablename__]

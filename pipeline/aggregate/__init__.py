@@ -1,0 +1,1 @@
+"""Aggregate: the prepared counts the dashboard reads."""

@@ -1,0 +1,81 @@
+"""The dashboard's prepared aggregate: classified cases per intake day, clinic, mechanism,
+triage, knee injury, age band and sex.
+
+Computed in the database with one DELETE and one INSERT ... SELECT ... GROUP BY per refresh,
+for exactly the intake days a load touched (a correction can move a case between days, so
+both days are refreshed). The dashboard reads only this table for its counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, Final
+
+from sqlalchemy import ColumnElement, Connection, Select, case, delete, func, literal, select, union
+
+from db.models import CaseClassification, CaseVersion, DailyCaseCount, IntakeCase, table_of
+
+CASES = table_of(IntakeCase)
+VERSIONS = table_of(CaseVersion)
+CLASSIFICATIONS = table_of(CaseClassification)
+COUNTS = table_of(DailyCaseCount)
+
+AGE_BANDS: Final[tuple[tuple[str, int, int], ...]] = (
+    ("0-17", 0, 17),
+    ("18-34", 18, 34),
+    ("35-49", 35, 49),
+    ("50-64", 50, 64),
+    ("65-79", 65, 79),
+    ("80+", 80, 120),
+)
+"""Age bands the dashboard filters and groups by: (label, first year, last year)."""
+AGE_BAND_LABELS: Final = tuple(label for label, _, _ in AGE_BANDS)
+
+
+def age_band(age: ColumnElement[int]) -> ColumnElement[str]:
+    """The age band of an age in years, as SQL."""
+    return case(*((age.between(low, high), literal(label)) for label, low, high in AGE_BANDS))
+
+
+def touched_days(day: dt.date, file_ids: Sequence[int]) -> Select[Any]:
+    """Intake days whose counts a load of `file_ids` (sent on `day`) can have changed: the
+    day itself and every day any version of a case those files touched falls on."""
+    touched_cases = select(VERSIONS.c.intake_id).where(VERSIONS.c.file_id.in_(file_ids))
+    return (
+        union(
+            select(literal(day, VERSIONS.c.intake_date.type).label("intake_date")),
+            select(VERSIONS.c.intake_date).where(VERSIONS.c.intake_id.in_(touched_cases)),
+        )
+        .subquery()
+        .select()
+    )
+
+
+def refresh(connection: Connection, days: Select[Any] | None) -> int:
+    """Recompute the counts of the intake days `days` selects (every day when None).
+    Returns the number of count rows written."""
+    band = age_band(CASES.c.age_years).label("age_band")
+    dimensions = (
+        CASES.c.intake_date,
+        CASES.c.clinic_id,
+        CLASSIFICATIONS.c.mechanism,
+        CLASSIFICATIONS.c.triage,
+        CASES.c.knee_injury,
+        band,
+        CASES.c.sex,
+    )
+    grouped = (
+        select(*dimensions, func.count().label("cases"))
+        .select_from(CASES.join(CLASSIFICATIONS))
+        .group_by(*dimensions)
+    )
+    clear = delete(COUNTS)
+    if days is not None:
+        clear = clear.where(COUNTS.c.intake_date.in_(days))
+        grouped = grouped.where(CASES.c.intake_date.in_(days))
+    connection.execute(clear)
+    result = connection.execute(
+        COUNTS.insert().from_select([c.name for c in COUNTS.columns], grouped)
+    )
+    return int(result.rowcount or 0)

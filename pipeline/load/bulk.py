@@ -1,0 +1,139 @@
+"""Bulk transfer between polars frames and the database, inside the caller's transaction.
+
+PostgreSQL takes the rows through `COPY ... FROM STDIN (FORMAT csv)`, SQLite through the
+driver's `executemany`. Both run on the connection SQLAlchemy already holds, so a bulk write is
+part of the surrounding transaction: all of it or none of it. Rows go in chunks, so memory stays
+bounded by the chunk, not by the frame's text form.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any, Final
+
+import polars as pl
+from sqlalchemy import Connection, Select, Table
+
+CHUNK_ROWS: Final = 100_000
+SQLITE_DATETIME_FORMAT: Final = "%Y-%m-%d %H:%M:%S.%6f"
+"""SQLAlchemy's own storage format for DateTime on SQLite (UTC, without offset)."""
+
+
+def json_array(column: str) -> pl.Expr:
+    """A List(String) column as JSON array text, escaped by polars' JSON encoder."""
+    encoded = pl.struct(pl.col(column).alias("a")).struct.json_encode()
+    return encoded.str.slice(len('{"a":'), None).str.strip_suffix("}").alias(column)
+
+
+def _for_sqlite(frame: pl.DataFrame) -> pl.DataFrame:
+    """Values as SQLAlchemy stores them on SQLite: text dates, 0/1 booleans, JSON text."""
+    conversions: list[pl.Expr] = []
+    for name, dtype in frame.schema.items():
+        if isinstance(dtype, pl.Datetime):
+            utc = pl.col(name).dt.convert_time_zone("UTC") if dtype.time_zone else pl.col(name)
+            conversions.append(utc.dt.strftime(SQLITE_DATETIME_FORMAT).alias(name))
+        elif isinstance(dtype, pl.Date):
+            conversions.append(pl.col(name).dt.to_string("%Y-%m-%d").alias(name))
+        elif isinstance(dtype, pl.Boolean):
+            conversions.append(pl.col(name).cast(pl.Int8))
+        elif isinstance(dtype, pl.Enum | pl.Categorical):
+            conversions.append(pl.col(name).cast(pl.String))
+        elif isinstance(dtype, pl.List):
+            conversions.append(json_array(name))
+    return frame.with_columns(conversions) if conversions else frame
+
+
+def _for_copy(frame: pl.DataFrame) -> pl.DataFrame:
+    """Values as PostgreSQL's CSV COPY reads them: lists become JSON text."""
+    lists = [json_array(n) for n, t in frame.schema.items() if isinstance(t, pl.List)]
+    return frame.with_columns(lists) if lists else frame
+
+
+def bulk_insert(connection: Connection, table: Table, frame: pl.DataFrame) -> int:
+    """Append `frame`'s rows to `table` (columns by name) in the connection's transaction."""
+    if frame.is_empty():
+        return 0
+    unknown = set(frame.columns) - set(table.columns.keys())
+    if unknown:
+        raise ValueError(f"{table.name} has no columns {sorted(unknown)}")
+    raw: Any = connection.connection.driver_connection
+    columns = ", ".join(frame.columns)
+    if connection.dialect.name == "postgresql":
+        ready = _for_copy(frame)
+        statement = f"COPY {table.name} ({columns}) FROM STDIN (FORMAT csv)"
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for chunk in ready.iter_slices(CHUNK_ROWS):
+                copy.write(chunk.write_csv(include_header=False).encode())
+    else:
+        ready = _for_sqlite(frame)
+        marks = ", ".join("?" * len(frame.columns))
+        statement = f"INSERT INTO {table.name} ({columns}) VALUES ({marks})"
+        for chunk in ready.iter_slices(CHUNK_ROWS):
+            raw.executemany(statement, chunk.iter_rows())
+    return frame.height
+
+
+def _from_storage(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
+    """Cast columns read back from the database to `schema` (SQLite keeps dates as text)."""
+    casts: list[pl.Expr] = []
+    for name, dtype in schema.items():
+        column, stored = pl.col(name), frame.schema[name]
+        if isinstance(dtype, pl.Datetime) and stored == pl.String:
+            parsed = column.str.to_datetime("%Y-%m-%d %H:%M:%S%.f", time_unit=dtype.time_unit)
+            casts.append(parsed.dt.replace_time_zone(dtype.time_zone).alias(name))
+        elif isinstance(dtype, pl.Datetime) and isinstance(stored, pl.Datetime):
+            casts.append(column.dt.convert_time_zone(dtype.time_zone or "UTC").cast(dtype))
+        elif isinstance(dtype, pl.Date) and stored == pl.String:
+            casts.append(column.str.to_date("%Y-%m-%d"))
+        else:
+            casts.append(column.cast(dtype))
+    return frame.with_columns(casts)
+
+
+def read_frame(connection: Connection, query: Select[Any], schema: pl.Schema) -> pl.DataFrame:
+    """Run `query` (its columns named as in `schema`) and return the rows as a typed frame.
+
+    PostgreSQL streams the result through `COPY (...) TO STDOUT`; SQLite through the driver's
+    cursor. Bound values are rendered into the statement, so pass only plain ids and strings.
+    """
+    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    raw: Any = connection.connection.driver_connection
+    if connection.dialect.name == "postgresql":
+        buffer = io.BytesIO()
+        with (
+            raw.cursor() as cursor,
+            cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv, HEADER)") as copy,
+        ):
+            for block in copy:
+                buffer.write(block)
+        if buffer.tell() == 0:
+            return pl.DataFrame(schema=schema)
+        buffer.seek(0)
+        text_schema = dict.fromkeys(schema.names(), pl.String)
+        frame = pl.read_csv(buffer, schema_overrides=text_schema)
+        frame = frame.with_columns(
+            pl.col(n).replace("", None) for n, t in schema.items() if t != pl.String
+        )
+        return _decode_postgres_text(frame, schema)
+    rows = raw.execute(sql).fetchall()
+    frame = pl.DataFrame(rows, schema=schema.names(), orient="row", infer_schema_length=None)
+    if frame.is_empty():
+        return pl.DataFrame(schema=schema)
+    return _from_storage(frame, schema)
+
+
+def _decode_postgres_text(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:
+    """Cast PostgreSQL's CSV text output (`t`/`f` booleans, ISO dates) to `schema`."""
+    casts: list[pl.Expr] = []
+    for name, dtype in schema.items():
+        column = pl.col(name)
+        if isinstance(dtype, pl.Boolean):
+            casts.append(column.replace_strict({"t": True, "f": False}, return_dtype=pl.Boolean))
+        elif isinstance(dtype, pl.Datetime):
+            parsed = column.str.to_datetime("%Y-%m-%d %H:%M:%S%.f%#z", time_unit=dtype.time_unit)
+            casts.append(parsed.dt.convert_time_zone(dtype.time_zone or "UTC"))
+        elif isinstance(dtype, pl.Date):
+            casts.append(column.str.to_date("%Y-%m-%d"))
+        else:
+            casts.append(column.cast(dtype))
+    return frame.with_columns(casts)

@@ -1,0 +1,123 @@
+"""The register of ingested files: which landing files are known, and how far each has got.
+
+A file is registered once per content: the same bytes sent again (same sha256) are never
+ingested again. A registered file moves from `landed` to `validated` (records staged and
+quarantined) to `finished` (merged into the cases; its counts then add up).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Connection, insert, select, update
+
+from db.models import IngestedFile, table_of
+from pipeline.load.landing import LandedFile
+
+FILES = table_of(IngestedFile)
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredFile:
+    """A landing file as the register knows it."""
+
+    id: int
+    path: Path
+    landing_date: dt.date
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """What registering a day's landing files did."""
+
+    new: tuple[RegisteredFile, ...]
+    already_ingested: tuple[LandedFile, ...]
+
+
+def register(connection: Connection, landed: list[LandedFile], now: dt.datetime) -> Registration:
+    """Register the files not seen before (by content hash); report the ones already known."""
+    hashes = [f.content_hash for f in landed]
+    known = set(
+        connection.execute(
+            select(FILES.c.content_hash).where(FILES.c.content_hash.in_(hashes))
+        ).scalars()
+    )
+    new: list[RegisteredFile] = []
+    already: list[LandedFile] = []
+    for file in landed:
+        if file.content_hash in known:
+            already.append(file)
+            continue
+        known.add(file.content_hash)
+        file_id = connection.execute(
+            insert(FILES).returning(FILES.c.id),
+            {
+                "source_path": str(file.path),
+                "landing_date": file.landing_date,
+                "content_hash": file.content_hash,
+                "size_bytes": file.size_bytes,
+                "received_at": now,
+                "status": "landed",
+                "unknown_columns": [],
+            },
+        ).scalar_one()
+        new.append(RegisteredFile(file_id, file.path, file.landing_date, "landed"))
+    return Registration(tuple(new), tuple(already))
+
+
+def files_of_day(
+    connection: Connection, day: dt.date, statuses: tuple[str, ...]
+) -> list[RegisteredFile]:
+    """The registered files sent on `day` whose status is one of `statuses`, oldest first."""
+    rows = connection.execute(
+        select(FILES.c.id, FILES.c.source_path, FILES.c.landing_date, FILES.c.status)
+        .where(FILES.c.landing_date == day, FILES.c.status.in_(statuses))
+        .order_by(FILES.c.id)
+    )
+    return [RegisteredFile(r.id, Path(r.source_path), r.landing_date, r.status) for r in rows]
+
+
+def mark_validated(
+    connection: Connection,
+    file_id: int,
+    records_in: int,
+    quarantined: int,
+    unknown_columns: list[str],
+) -> None:
+    """Record that a file's records are staged and quarantined."""
+    connection.execute(
+        update(FILES)
+        .where(FILES.c.id == file_id)
+        .values(
+            status="validated",
+            records_in=records_in,
+            records_quarantined=quarantined,
+            unknown_columns=unknown_columns,
+        )
+    )
+
+
+def mark_finished(
+    connection: Connection,
+    file_id: int,
+    *,
+    loaded: int,
+    unchanged: int,
+    corrected: int,
+    now: dt.datetime,
+) -> None:
+    """Record that a file's valid records are merged; the database checks the counts add up."""
+    connection.execute(
+        update(FILES)
+        .where(FILES.c.id == file_id)
+        .values(
+            status="finished",
+            records_loaded=loaded,
+            records_unchanged=unchanged,
+            records_corrected=corrected,
+            finished_at=now,
+        )
+    )

@@ -1,0 +1,148 @@
+"""The merge: staged records become case versions and current cases, in the database, in one
+transaction per partition.
+
+For every staged record, in the order received (file, then line):
+
+- content never seen for its `intake_id` becomes a new case version, numbered after the
+  newest one; for an `intake_id` never seen it is the case's first version (**loaded**),
+  otherwise a **correction** (the earlier versions stay on record);
+- content already on record for its `intake_id` (a re-send) changes nothing (**unchanged**).
+
+Each case then takes its newest version. Everything is set-based SQL (window functions and
+`INSERT ... SELECT ... ON CONFLICT`), the same statements on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from sqlalchemy import Connection, case, delete, exists, func, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from db.models import CaseVersion, IntakeCase, ValidatedRecord, table_of
+from pipeline.load import files as register
+
+STAGING = table_of(ValidatedRecord)
+VERSIONS = table_of(CaseVersion)
+CASES = table_of(IntakeCase)
+CONTENT_COLUMNS: Final = tuple(
+    name for name in STAGING.columns.keys() if name not in ("file_id", "line_number")
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    """What merging did with one file's valid records."""
+
+    file_id: int
+    loaded: int
+    unchanged: int
+    corrected: int
+
+
+def _insert_new_versions(connection: Connection, file_ids: Sequence[int], now: dt.datetime) -> None:
+    first_of_content = (
+        func.row_number()
+        .over(
+            partition_by=[STAGING.c.intake_id, STAGING.c.content_hash],
+            order_by=[STAGING.c.file_id, STAGING.c.line_number],
+        )
+        .label("nth")
+    )
+    staged = select(*STAGING.c, first_of_content).where(STAGING.c.file_id.in_(file_ids)).subquery()
+    already_on_record = exists().where(
+        VERSIONS.c.intake_id == staged.c.intake_id,
+        VERSIONS.c.content_hash == staged.c.content_hash,
+    )
+    version = func.coalesce(CASES.c.version, 0) + func.row_number().over(
+        partition_by=staged.c.intake_id, order_by=[staged.c.file_id, staged.c.line_number]
+    )
+    new_versions = (
+        select(
+            *(staged.c[c] for c in CONTENT_COLUMNS),
+            version.label("version"),
+            staged.c.file_id,
+            literal(now, CaseVersion.received_at.type).label("received_at"),
+        )
+        .select_from(staged.outerjoin(CASES, CASES.c.intake_id == staged.c.intake_id))
+        .where(staged.c.nth == 1, ~already_on_record)
+    )
+    columns = [*CONTENT_COLUMNS, "version", "file_id", "received_at"]
+    connection.execute(VERSIONS.insert().from_select(columns, new_versions))
+
+
+def _upsert_cases(connection: Connection, file_ids: Sequence[int], now: dt.datetime) -> None:
+    v = VERSIONS.alias("v")
+    newest = (
+        select(func.max(VERSIONS.c.version))
+        .where(VERSIONS.c.intake_id == v.c.intake_id)
+        .scalar_subquery()
+    )
+    current = select(
+        *(v.c[c] for c in CONTENT_COLUMNS),
+        v.c.version,
+        v.c.file_id,
+        literal(now, IntakeCase.updated_at.type).label("updated_at"),
+    ).where(v.c.file_id.in_(file_ids), v.c.version == newest)
+    columns = [*CONTENT_COLUMNS, "version", "file_id", "updated_at"]
+    dialect_insert: Any = (
+        postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
+    )
+    statement = dialect_insert(CASES).from_select(columns, current)
+    statement = statement.on_conflict_do_update(
+        index_elements=[CASES.c.intake_id],
+        set_={c: statement.excluded[c] for c in columns if c != "intake_id"},
+    )
+    connection.execute(statement)
+
+
+def _outcomes(connection: Connection, file_ids: Sequence[int]) -> list[FileOutcome]:
+    staged: dict[int, int] = dict(
+        connection.execute(
+            select(STAGING.c.file_id, func.count())
+            .where(STAGING.c.file_id.in_(file_ids))
+            .group_by(STAGING.c.file_id)
+        ).tuples()
+    )
+    versions = {
+        row.file_id: (int(row.loaded), int(row.corrected))
+        for row in connection.execute(
+            select(
+                VERSIONS.c.file_id,
+                func.sum(case((VERSIONS.c.version == 1, 1), else_=0)).label("loaded"),
+                func.sum(case((VERSIONS.c.version > 1, 1), else_=0)).label("corrected"),
+            )
+            .where(VERSIONS.c.file_id.in_(file_ids))
+            .group_by(VERSIONS.c.file_id)
+        )
+    }
+    outcomes = []
+    for file_id in file_ids:
+        loaded, corrected = versions.get(file_id, (0, 0))
+        unchanged = staged.get(file_id, 0) - loaded - corrected
+        outcomes.append(FileOutcome(file_id, loaded, unchanged, corrected))
+    return outcomes
+
+
+def merge(connection: Connection, file_ids: Sequence[int], now: dt.datetime) -> list[FileOutcome]:
+    """Merge the staged records of `file_ids` into versions and cases, mark the files finished
+    with their counts, and empty their staging. Run inside one transaction."""
+    if not file_ids:
+        return []
+    _insert_new_versions(connection, file_ids, now)
+    _upsert_cases(connection, file_ids, now)
+    outcomes = _outcomes(connection, file_ids)
+    for o in outcomes:
+        register.mark_finished(
+            connection,
+            o.file_id,
+            loaded=o.loaded,
+            unchanged=o.unchanged,
+            corrected=o.corrected,
+            now=now,
+        )
+    connection.execute(delete(STAGING).where(STAGING.c.file_id.in_(file_ids)))
+    return outcomes
