@@ -288,6 +288,25 @@ class DailyCaseCount(Base):
     )
 
 
+RUN_STATUSES = ("success", "failure")
+
+
+class PipelineRun(Base):
+    """One run of the ingestion job and how it ended, for the dashboard's data-quality page."""
+
+    __tablename__ = "pipeline_runs"
+
+    run_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    job_name: Mapped[str] = mapped_column(String(64))
+    first_day: Mapped[dt.date | None] = mapped_column(Date)
+    last_day: Mapped[dt.date | None] = mapped_column(Date)
+    finished_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(_enum(RUN_STATUSES, "run_status"))
+    detail: Mapped[str | None] = mapped_column(Text, comment="the failure, in one line")
+
+    __table_args__ = (Index(None, "finished_at"),)
+
+
 class CaseClassification(Base):
     """The classification of a case's current version by one version of the rule set."""
 
@@ -318,6 +337,7 @@ __all__ = [
     "DailyCaseCount",
     "IngestedFile",
     "IntakeCase",
+    "PipelineRun",
     "QuarantinedRecord",
     "ValidatedRecord",
     "table_of",

@@ -12,6 +12,7 @@ from db import migrate
 from db.models import Base
 
 APPLICATION_TABLES = {
+    "pipeline_runs",
     "validated_records",
     "daily_case_counts",
     "ingested_files",

@@ -1,9 +1,9 @@
-"""Intake schema: files, staging, cases and their versions, quarantine, classifications and
-the daily aggregate.
+"""Intake schema: files, staging, cases and their versions, quarantine, classifications,
+the daily aggregate and pipeline runs.
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 19:22:06.540234
+Create Date: 2026-11-25 19:27:46.296030
 """
 
 from __future__ import annotations
@@ -172,6 +172,28 @@ def upgrade() -> None:
             batch_op.f("ix_ingested_files_landing_date_status"),
             ["landing_date", "status"],
             unique=False,
+        )
+
+    op.create_table(
+        "pipeline_runs",
+        sa.Column("run_id", sa.String(length=64), nullable=False),
+        sa.Column("job_name", sa.String(length=64), nullable=False),
+        sa.Column("first_day", sa.Date(), nullable=True),
+        sa.Column("last_day", sa.Date(), nullable=True),
+        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "success", "failure", name="run_status", native_enum=False, create_constraint=True
+            ),
+            nullable=False,
+        ),
+        sa.Column("detail", sa.Text(), nullable=True, comment="the failure, in one line"),
+        sa.PrimaryKeyConstraint("run_id", name=op.f("pk_pipeline_runs")),
+    )
+    with op.batch_alter_table("pipeline_runs", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_pipeline_runs_finished_at"), ["finished_at"], unique=False
         )
 
     op.create_table(
@@ -865,6 +887,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_case_versions_file_id"))
 
     op.drop_table("case_versions")
+    with op.batch_alter_table("pipeline_runs", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_pipeline_runs_finished_at"))
+
+    op.drop_table("pipeline_runs")
     with op.batch_alter_table("ingested_files", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_ingested_files_landing_date_status"))
 

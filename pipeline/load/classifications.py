@@ -34,18 +34,22 @@ def _in_scope(file_ids: Sequence[int] | None) -> ColumnElement[bool]:
     return CASES.c.file_id.in_(file_ids)
 
 
-def stale_count(connection: Connection, rules_version: str) -> int:
-    """How many cases lack a classification by `rules_version` of their current version."""
+def stale_count(
+    connection: Connection, rules_version: str, file_ids: Sequence[int] | None = None
+) -> int:
+    """How many cases in scope (see `classify_cases`) lack a classification by
+    `rules_version` of their current version."""
     return int(
         connection.execute(
             select(func.count())
             .select_from(CASES.outerjoin(CLASSIFICATIONS))
             .where(
+                _in_scope(file_ids),
                 or_(
                     CLASSIFICATIONS.c.intake_id.is_(None),
                     CLASSIFICATIONS.c.rules_version != rules_version,
                     CLASSIFICATIONS.c.case_version != CASES.c.version,
-                )
+                ),
             )
         ).scalar_one()
     )

@@ -1,0 +1,1 @@
+"""Dagster definitions, loaded folder by folder by `pipeline.definitions`."""

@@ -1,0 +1,1 @@
+"""Ingestion: landing files to cases, classifications and the dashboard's counts."""

@@ -1,0 +1,195 @@
+"""The ingestion assets, one per stage, each a thin layer over `pipeline.load` and friends:
+
+landed_files → validated_records (and quarantine) → intake_cases → case_classifications →
+daily_case_counts.
+
+Every asset is partitioned by intake day and can run a single day or a range of days in one
+run. Each day's write is one transaction, and running a day again leaves the database as it
+was: files already ingested (same content hash) are skipped, staged data is replaced, the merge
+only adds what is new. Steps hand data to each other through the database and the landing
+store only, so any executor can run them in separate processes or machines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dagster as dg
+import polars as pl
+from sqlalchemy import func, select
+
+from db.models import IntakeCase, table_of
+from pipeline.aggregate import daily_counts
+from pipeline.classify import RULES_VERSION, classify
+from pipeline.defs.partitions import intake_days
+from pipeline.defs.resources import IntakeDatabase, LandingStore
+from pipeline.load import classifications, files, merge, stage
+from pipeline.validate import validate_file
+
+GROUP = "intake"
+PREVIEW_ROWS = 5
+
+
+def _days(context: dg.AssetExecutionContext) -> list[dt.date]:
+    return [dt.date.fromisoformat(key) for key in context.partition_keys]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _preview(frame: pl.DataFrame) -> dg.MetadataValue:
+    with pl.Config(tbl_formatting="MARKDOWN", tbl_hide_dataframe_shape=True, tbl_rows=-1):
+        return dg.MetadataValue.md(str(frame.head(PREVIEW_ROWS)))
+
+
+@dg.asset(
+    partitions_def=intake_days,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name=GROUP,
+    kinds={"python", "sql"},
+)
+def landed_files(
+    context: dg.AssetExecutionContext, database: IntakeDatabase, landing_store: LandingStore
+) -> dg.MaterializeResult:
+    """Intake files the clinics sent for the day, registered by content hash. A file whose
+    exact bytes were ingested before is recognised and not ingested again."""
+    new, known = [], []
+    for day in _days(context):
+        with database.engine.begin() as connection:
+            registration = files.register(connection, landing_store.files_for_day(day), _now())
+        new.extend(registration.new)
+        known.extend(registration.already_ingested)
+    listing = pl.DataFrame(
+        {"file": [f.path.name for f in new], "landing_date": [f.landing_date for f in new]},
+        schema={"file": pl.String, "landing_date": pl.Date},
+    )
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": len(new),
+            "files_new": len(new),
+            "files_already_ingested": len(known),
+            "preview": _preview(listing),
+        }
+    )
+
+
+@dg.asset(
+    deps=[landed_files],
+    partitions_def=intake_days,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name=GROUP,
+    kinds={"polars", "sql"},
+)
+def validated_records(
+    context: dg.AssetExecutionContext, database: IntakeDatabase
+) -> dg.MaterializeResult:
+    """Every record of the day's new files checked against the intake contract: valid records
+    are staged for the merge, invalid ones quarantined with every reason (field, rule, value)."""
+    records_in = quarantined = 0
+    reasons: list[pl.DataFrame] = []
+    for day in _days(context):
+        with database.engine.begin() as connection:
+            for file in files.files_of_day(connection, day, ("landed", "validated")):
+                now = _now()
+                result = validate_file(file.path, now)
+                stage.stage(connection, file.id, result.valid, result.quarantine, now)
+                files.mark_validated(
+                    connection,
+                    file.id,
+                    records_in=result.records_in,
+                    quarantined=result.quarantine.height,
+                    unknown_columns=list(result.unknown_columns),
+                )
+                records_in += result.records_in
+                quarantined += result.quarantine.height
+                reasons.append(result.quarantine.select("line_number", "reasons"))
+    examples = pl.concat(reasons) if reasons else pl.DataFrame()
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": records_in - quarantined,
+            "records_in": records_in,
+            "records_quarantined": quarantined,
+            "quarantine_preview": _preview(examples.explode("reasons").unnest("reasons"))
+            if not examples.is_empty()
+            else dg.MetadataValue.md("no quarantined records"),
+        }
+    )
+
+
+@dg.asset(
+    deps=[validated_records],
+    partitions_def=intake_days,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name=GROUP,
+    kinds={"sql"},
+)
+def intake_cases(
+    context: dg.AssetExecutionContext, database: IntakeDatabase
+) -> dg.MaterializeResult:
+    """The current content of every case, one per intake id. New ids are loaded, re-sent
+    records change nothing, corrections become a new case version (the earlier one is kept)."""
+    loaded = unchanged = corrected = 0
+    for day in _days(context):
+        with database.engine.begin() as connection:
+            validated = files.files_of_day(connection, day, ("validated",))
+            for outcome in merge.merge(connection, [f.id for f in validated], _now()):
+                loaded += outcome.loaded
+                unchanged += outcome.unchanged
+                corrected += outcome.corrected
+    cases = table_of(IntakeCase)
+    with database.engine.connect() as connection:
+        total = connection.execute(select(func.count()).select_from(cases)).scalar_one()
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": total,
+            "records_loaded": loaded,
+            "records_unchanged": unchanged,
+            "records_corrected": corrected,
+        }
+    )
+
+
+@dg.asset(
+    deps=[intake_cases],
+    partitions_def=intake_days,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name=GROUP,
+    kinds={"polars", "sql"},
+)
+def case_classifications(
+    context: dg.AssetExecutionContext, database: IntakeDatabase
+) -> dg.MaterializeResult:
+    """How the knee pain reached the hip (mechanism, with its evidence) and how urgent each
+    case is (triage, with its reasons), by the current version of the rule set."""
+    classified = 0
+    for day in _days(context):
+        with database.engine.begin() as connection:
+            day_files = [f.id for f in files.files_of_day(connection, day, ("finished",))]
+            if day_files:
+                classified += classifications.classify_cases(
+                    connection, classify, RULES_VERSION, _now(), day_files
+                )
+    return dg.MaterializeResult(
+        metadata={"dagster/row_count": classified, "rules_version": RULES_VERSION}
+    )
+
+
+@dg.asset(
+    deps=[case_classifications],
+    partitions_def=intake_days,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+    group_name=GROUP,
+    kinds={"sql"},
+)
+def daily_case_counts(
+    context: dg.AssetExecutionContext, database: IntakeDatabase
+) -> dg.MaterializeResult:
+    """Classified cases per intake day, clinic, mechanism, triage, knee injury, age band and
+    sex: what the dashboard reads. Refreshes the day and any day a correction touched."""
+    rows = 0
+    for day in _days(context):
+        with database.engine.begin() as connection:
+            day_files = [f.id for f in files.files_of_day(connection, day, ("finished",))]
+            rows += daily_counts.refresh(connection, daily_counts.touched_days(day, day_files))
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows})

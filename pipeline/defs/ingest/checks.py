@@ -1,0 +1,84 @@
+"""Asset checks: blocking where a failure must stop the flow, a warning for quarantine."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import dagster as dg
+
+from pipeline.classify import RULES_VERSION
+from pipeline.defs.ingest.assets import case_classifications, intake_cases, validated_records
+from pipeline.defs.partitions import intake_days
+from pipeline.defs.resources import IntakeDatabase
+from pipeline.load import classifications, files, integrity
+
+DEFAULT_MAX_QUARANTINE_RATE = 0.05
+"""Above this share of quarantined records a day's data deserves a look (a warning)."""
+
+
+def _days(context: dg.AssetCheckExecutionContext) -> list[dt.date]:
+    return [dt.date.fromisoformat(key) for key in context.partition_keys]
+
+
+@dg.asset_check(asset=intake_cases, blocking=True, partitions_def=intake_days)
+def no_duplicate_cases(database: IntakeDatabase) -> dg.AssetCheckResult:
+    """No intake id is recorded twice, and no case version twice."""
+    with database.engine.connect() as connection:
+        duplicates = integrity.duplicate_cases(connection)
+    return dg.AssetCheckResult(passed=duplicates == 0, metadata={"duplicates": duplicates})
+
+
+@dg.asset_check(asset=intake_cases, blocking=True, partitions_def=intake_days)
+def every_valid_record_loaded(
+    context: dg.AssetCheckExecutionContext, database: IntakeDatabase
+) -> dg.AssetCheckResult:
+    """Every file of the day is finished and its records add up:
+    in = loaded + unchanged + corrected + quarantined."""
+    with database.engine.connect() as connection:
+        day_files = integrity.files_of_days(connection, _days(context))
+    unfinished = [f.source_path for f in day_files if f.status != "finished"]
+    not_adding_up = [f.source_path for f in day_files if f.records_in != f.accounted]
+    return dg.AssetCheckResult(
+        passed=not unfinished and not not_adding_up,
+        metadata={
+            "files": len(day_files),
+            "unfinished": unfinished,
+            "counts_not_adding_up": not_adding_up,
+        },
+    )
+
+
+@dg.asset_check(asset=case_classifications, blocking=True, partitions_def=intake_days)
+def every_case_classified_with_current_rules(
+    context: dg.AssetCheckExecutionContext, database: IntakeDatabase
+) -> dg.AssetCheckResult:
+    """Every case the day's files brought is classified, for its current version, by the
+    rule set in force."""
+    with database.engine.connect() as connection:
+        file_ids = [
+            f.id
+            for day in _days(context)
+            for f in files.files_of_day(connection, day, ("finished",))
+        ]
+        stale = classifications.stale_count(connection, RULES_VERSION, file_ids)
+    return dg.AssetCheckResult(
+        passed=stale == 0, metadata={"unclassified_or_stale": stale, "rules_version": RULES_VERSION}
+    )
+
+
+@dg.asset_check(asset=validated_records, partitions_def=intake_days)
+def quarantine_rate_below_threshold(
+    context: dg.AssetCheckExecutionContext, database: IntakeDatabase
+) -> dg.AssetCheckResult:
+    """The share of quarantined records stays under INTAKE_MAX_QUARANTINE_RATE (default 5%).
+    A warning, not a stop: quarantined records are kept and counted either way."""
+    threshold = float(os.environ.get("INTAKE_MAX_QUARANTINE_RATE", DEFAULT_MAX_QUARANTINE_RATE))
+    with database.engine.connect() as connection:
+        quarantined, records_in = integrity.quarantine_rate(connection, _days(context))
+    rate = quarantined / records_in if records_in else 0.0
+    return dg.AssetCheckResult(
+        passed=rate <= threshold,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"quarantine_rate": rate, "threshold": threshold, "records_in": records_in},
+    )

@@ -1,0 +1,1 @@
+"""Re-classification when the rule set's version changes."""

@@ -1,0 +1,65 @@
+"""Integrity queries behind the pipeline's asset checks: what must hold after a load."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, distinct, func, select
+
+from db.models import CaseVersion, IngestedFile, IntakeCase, table_of
+
+CASES = table_of(IntakeCase)
+VERSIONS = table_of(CaseVersion)
+FILES = table_of(IngestedFile)
+
+
+def duplicate_cases(connection: Connection) -> int:
+    """Cases or case versions recorded more than once (always 0 when the schema holds)."""
+    cases = connection.execute(
+        select(func.count() - func.count(distinct(CASES.c.intake_id)))
+    ).scalar_one()
+    versions = connection.execute(
+        select(
+            func.count()
+            - func.count(distinct(VERSIONS.c.intake_id + ":" + VERSIONS.c.content_hash))
+        )
+    ).scalar_one()
+    return int(cases) + int(versions)
+
+
+@dataclass(frozen=True, slots=True)
+class FileCounts:
+    """A file's counts: in = loaded + unchanged + corrected + quarantined once finished."""
+
+    source_path: str
+    status: str
+    records_in: int
+    accounted: int
+
+
+def files_of_days(connection: Connection, days: list[dt.date]) -> list[FileCounts]:
+    """Every registered file sent on `days`, with its counts."""
+    accounted = (
+        FILES.c.records_loaded
+        + FILES.c.records_unchanged
+        + FILES.c.records_corrected
+        + FILES.c.records_quarantined
+    )
+    rows = connection.execute(
+        select(FILES.c.source_path, FILES.c.status, FILES.c.records_in, accounted.label("acc"))
+        .where(FILES.c.landing_date.in_(days))
+        .order_by(FILES.c.id)
+    )
+    return [FileCounts(r.source_path, r.status, r.records_in, r.acc) for r in rows]
+
+
+def quarantine_rate(connection: Connection, days: list[dt.date]) -> tuple[int, int]:
+    """(records quarantined, records in) over the files sent on `days`."""
+    row = connection.execute(
+        select(
+            func.coalesce(func.sum(FILES.c.records_quarantined), 0),
+            func.coalesce(func.sum(FILES.c.records_in), 0),
+        ).where(FILES.c.landing_date.in_(days), FILES.c.status != "landed")
+    ).one()
+    return int(row[0]), int(row[1])

@@ -1,0 +1,61 @@
+"""Run the ingestion job in-process through Dagster, for a range of intake days.
+
+Used by `intake run`, `make demo` and the benchmark: the same job, assets and checks the
+Dagster UI runs, recorded in the Dagster instance at DAGSTER_HOME (default `var/dagster`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any, Final
+
+import dagster as dg
+
+from pipeline.load import landing
+
+DEFAULT_DAGSTER_HOME: Final = Path("var/dagster")
+RANGE_START_TAG: Final = "dagster/asset_partition_range_start"
+RANGE_END_TAG: Final = "dagster/asset_partition_range_end"
+
+
+def dagster_instance() -> dg.DagsterInstance:
+    """The Dagster instance at DAGSTER_HOME, which defaults to `var/dagster`."""
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(DEFAULT_DAGSTER_HOME.resolve())))
+    home.mkdir(parents=True, exist_ok=True)
+    return dg.DagsterInstance.get()
+
+
+def definitions() -> dg.Definitions:
+    """The project's Dagster definitions, as `dg` and the UI load them."""
+    return dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
+
+
+def landing_days(landing_dir: Path) -> tuple[dt.date, dt.date] | None:
+    """The first and last sending day of the intake files in the landing directory."""
+    days = sorted(d for p in landing.intake_files(landing_dir) if (d := landing.landing_date_of(p)))
+    return (days[0], days[-1]) if days else None
+
+
+def run_days(
+    first: dt.date,
+    last: dt.date,
+    *,
+    landing_dir: Path | None = None,
+    database_url: str | None = None,
+    instance: dg.DagsterInstance | None = None,
+) -> dg.ExecuteInProcessResult:
+    """Materialize every ingestion asset and check for the days `first` to `last`, in one run."""
+    resources: dict[str, Any] = {}
+    if landing_dir is not None:
+        resources["landing_store"] = {"config": {"directory": str(landing_dir)}}
+    if database_url is not None:
+        resources["database"] = {"config": {"url": database_url}}
+    job = definitions().resolve_job_def("ingest_job")
+    return job.execute_in_process(
+        run_config={"resources": resources} if resources else None,
+        instance=instance or dagster_instance(),
+        tags={RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()},
+        raise_on_error=False,
+    )
