@@ -100,13 +100,14 @@ def _upsert_cases(connection: Connection, file_ids: Sequence[int], now: dt.datet
 
 
 def _outcomes(connection: Connection, file_ids: Sequence[int]) -> list[FileOutcome]:
-    staged: dict[int, int] = dict(
-        connection.execute(
+    staged = {
+        int(file_id): int(count)
+        for file_id, count in connection.execute(
             select(STAGING.c.file_id, func.count())
             .where(STAGING.c.file_id.in_(file_ids))
             .group_by(STAGING.c.file_id)
-        ).tuples()
-    )
+        )
+    }
     versions = {
         row.file_id: (int(row.loaded), int(row.corrected))
         for row in connection.execute(
