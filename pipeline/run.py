@@ -13,11 +13,11 @@ from typing import Any, Final
 
 import dagster as dg
 
+from pipeline.defs.ingest.sensors import RANGE_END_TAG, RANGE_START_TAG, record_failure
+from pipeline.defs.resources import IntakeDatabase
 from pipeline.load import landing
 
 DEFAULT_DAGSTER_HOME: Final = Path("var/dagster")
-RANGE_START_TAG: Final = "dagster/asset_partition_range_start"
-RANGE_END_TAG: Final = "dagster/asset_partition_range_end"
 
 
 def dagster_instance() -> dg.DagsterInstance:
@@ -53,9 +53,18 @@ def run_days(
     if database_url is not None:
         resources["database"] = {"config": {"url": database_url}}
     job = definitions().resolve_job_def("ingest_job")
-    return job.execute_in_process(
+    result = job.execute_in_process(
         run_config={"resources": resources} if resources else None,
         instance=instance or dagster_instance(),
         tags={RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()},
         raise_on_error=False,
     )
+    if not result.success:
+        # In-process runs have no daemon to run the failure sensor: record the failure here.
+        failures = [e.message or "" for e in result.all_events if e.is_failure]
+        record_failure(
+            IntakeDatabase(url=database_url or ""),
+            result.dagster_run,
+            failures[0] if failures else "failed",
+        )
+    return result

@@ -23,7 +23,7 @@ from pipeline.aggregate import daily_counts
 from pipeline.classify import RULES_VERSION, classify
 from pipeline.defs.partitions import intake_days
 from pipeline.defs.resources import IntakeDatabase, LandingStore
-from pipeline.load import classifications, files, merge, stage
+from pipeline.load import classifications, files, merge, runs, stage
 from pipeline.validate import validate_file
 
 GROUP = "intake"
@@ -192,4 +192,12 @@ def daily_case_counts(
         with database.engine.begin() as connection:
             day_files = [f.id for f in files.files_of_day(connection, day, ("finished",))]
             rows += daily_counts.refresh(connection, daily_counts.touched_days(day, day_files))
+    with database.engine.begin() as connection:
+        runs.record_run(
+            connection,
+            run_id=context.run.run_id,
+            job_name=context.run.job_name,
+            days=_days(context),
+            status="success",
+        )
     return dg.MaterializeResult(metadata={"dagster/row_count": rows})

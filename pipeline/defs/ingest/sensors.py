@@ -6,6 +6,7 @@ again only when its size or time changed, and counts as changed only when its ha
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
@@ -15,8 +16,11 @@ import dagster as dg
 
 from pipeline.defs.ingest.jobs import ingest_job
 from pipeline.defs.partitions import intake_days
-from pipeline.defs.resources import LandingStore
-from pipeline.load import landing
+from pipeline.defs.resources import IntakeDatabase, LandingStore
+from pipeline.load import landing, runs
+
+RANGE_START_TAG: Final = "dagster/asset_partition_range_start"
+RANGE_END_TAG: Final = "dagster/asset_partition_range_end"
 
 SENSOR_INTERVAL_SECONDS: Final = 60
 
@@ -63,3 +67,28 @@ def landing_sensor(
     if skipped:
         context.log.warning(f"files for days outside the partitions were not requested: {skipped}")
     return dg.SensorResult(run_requests=requests, cursor=json.dumps(now, sort_keys=True))
+
+
+@dg.run_failure_sensor(
+    monitored_jobs=[ingest_job],
+    description="Records failed ingestion runs for the dashboard's data-quality page.",
+)
+def record_failed_runs(context: dg.RunFailureSensorContext, database: IntakeDatabase) -> None:
+    record_failure(database, context.dagster_run, context.failure_event.message or "failed")
+
+
+def record_failure(database: IntakeDatabase, run: dg.DagsterRun, message: str) -> None:
+    """Record a failed ingestion run with the days it covered."""
+    tags = run.tags
+    first, last = tags.get(RANGE_START_TAG), tags.get(RANGE_END_TAG)
+    key = tags.get("dagster/partition")
+    days = [dt.date.fromisoformat(d) for d in (first, last, key) if d]
+    with database.engine.begin() as connection:
+        runs.record_run(
+            connection,
+            run_id=run.run_id,
+            job_name=run.job_name,
+            days=days,
+            status="failure",
+            detail=message.splitlines()[0] if message else None,
+        )
