@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from pipeline.cli import db_commands
+from pipeline.cli import db_commands, seed_command
 
 app = typer.Typer(
     name="intake",
@@ -17,5 +17,6 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 app.add_typer(db_commands.app, name="db")
+app.command(name="seed")(seed_command.seed)
 
 __all__ = ["app"]
