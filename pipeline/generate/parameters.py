@@ -191,7 +191,7 @@ SEX_OTHER_SHARE: Final = 0.006
 SEX_UNKNOWN_SHARE: Final = 0.012
 
 #                    same side as knee, other side, both
-HIP_SIDE_BY_PRESENTATION: Final[dict[Presentation, tuple[float, float, float]]] = {
+HIP_SIDE_BY_PRESENTATION: Final[dict[Presentation, tuple[float, ...]]] = {
     Presentation.REFERRED: (0.90, 0.04, 0.06),
     Presentation.COMPENSATORY: (0.62, 0.25, 0.13),
     Presentation.BIOMECHANICAL: (0.82, 0.08, 0.10),

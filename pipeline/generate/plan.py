@@ -203,6 +203,8 @@ def _pick_source_positions(
     kept = np.zeros(source.shape[0], dtype=np.bool_)
     by_source = np.argsort(source, kind="stable")
     by_source = by_source[source[by_source] >= 0]
+    if by_source.shape[0] == 0:
+        return position, kept
     source_files, group_start = np.unique(source[by_source], return_index=True)
     for source_file, slots in zip(source_files, np.split(by_source, group_start[1:]), strict=True):
         available = int(source_originals[source_file])
