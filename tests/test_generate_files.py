@@ -21,7 +21,7 @@ from pipeline.generate import (
     OutputFormat,
     generate,
 )
-from pipeline.generate import parameters as p
+from pipeline.generate import messiness as m
 from pipeline.generate import plan as plan_module
 from tests.intake_checks import (
     MALFORMED,
@@ -161,7 +161,7 @@ def test_records_sit_in_the_file_of_their_intake_day_and_repeats_come_later(
         if kind[place] == "original":
             assert intake_day == sent, place
         else:
-            assert intake_day < sent <= intake_day + timedelta(days=p.MAX_RESEND_DELAY_DAYS)
+            assert intake_day < sent <= intake_day + timedelta(days=m.MAX_RESEND_DELAY_DAYS)
 
 
 def test_resends_are_exact_copies_and_corrections_change_one_field(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import pytest
 
 from pipeline.contract import Mechanism
 from pipeline.generate import GenerationConfig, OutputFormat, generate
+from pipeline.generate import messiness as m
 from pipeline.generate import parameters as p
 from pipeline.generate.clinics import MECHANISM_ORDER, clinic_profiles, mechanism_shares
 from pipeline.generate.plan import epoch_day, weekday_of
@@ -76,8 +77,8 @@ def test_invalid_share_matches_the_invalid_rate(run: pl.DataFrame) -> None:
 
 
 def test_resends_and_corrections_come_at_their_stated_rates(run: pl.DataFrame) -> None:
-    resend = INVALID_RATE * p.RESEND_RATE_PER_INVALID_RATE
-    correction = INVALID_RATE * p.CORRECTION_RATE_PER_INVALID_RATE
+    resend = INVALID_RATE * m.RESEND_RATE_PER_INVALID_RATE
+    correction = INVALID_RATE * m.CORRECTION_RATE_PER_INVALID_RATE
     assert share(run, pl.col("record_kind") == "resend") == pytest.approx(resend, abs=0.001)
     assert share(run, pl.col("record_kind") == "correction") == pytest.approx(correction, abs=0.001)
 

@@ -78,3 +78,21 @@ def test_seed_rejects_arguments_outside_their_limits(tmp_path: Path) -> None:
         result = runner.invoke(app, ["seed", *bad, "--out", str(tmp_path)])
         assert result.exit_code == 2, bad
     assert intake_files(tmp_path) == []
+
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+SAMPLE_COMMAND = (
+    "intake seed --records 2000 --days 14 --end-date 2026-11-20 --clinics 3 --seed 7 "
+    "--format csv --invalid-rate 0.02 --out sample_data"
+)
+
+
+def test_committed_sample_data_is_exactly_what_its_readme_command_writes(tmp_path: Path) -> None:
+    assert SAMPLE_COMMAND in (SAMPLE / "README.md").read_text()
+    arguments = SAMPLE_COMMAND.split()[1:-1]  # without `intake` and the output directory
+    result = CliRunner().invoke(app, [*arguments, str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == sorted(p.name for p in SAMPLE.iterdir() if p.name != "README.md")
+    for name in written:
+        assert (tmp_path / name).read_bytes() == (SAMPLE / name).read_bytes(), name

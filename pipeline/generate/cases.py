@@ -14,7 +14,7 @@ import polars as pl
 
 from pipeline.contract import FIELDS
 from pipeline.generate import columns as col
-from pipeline.generate import parameters as p
+from pipeline.generate import messiness as m
 from pipeline.generate.arrays import BoolArray, IntArray
 from pipeline.generate.clinics import mechanism_shares, presentation_shares
 from pipeline.generate.config import OutputFormat
@@ -24,6 +24,7 @@ from pipeline.generate.missingness import draw_missing
 from pipeline.generate.notes import draw_notes
 from pipeline.generate.patients import draw_patients
 from pipeline.generate.plan import Chunk, RunPlan
+from pipeline.generate.render import PLAIN_BOOLEANS
 from pipeline.generate.sampling import chance, choose
 from pipeline.generate.timing import intake_seconds
 
@@ -61,11 +62,11 @@ def simulate_originals(
     notes = draw_notes(rng, patients.presentation)
     missing = draw_missing(rng, size)
     patient_number = rng.integers(0, 10**PATIENT_REF_DIGITS, size)
-    offset = choose(rng, p.INTAKE_AT_OFFSET_SHARES, size)
-    spelling = choose(rng, p.CSV_BOOLEAN_SPELLING_SHARES, size)
-    omit_empty = chance(rng, p.JSONL_OMITS_EMPTY_FIELDS_SHARE, size)
+    offset = choose(rng, m.INTAKE_AT_OFFSET_SHARES, size)
+    spelling = choose(rng, m.CSV_BOOLEAN_SPELLING_SHARES, size)
+    omit_empty = chance(rng, m.JSONL_OMITS_EMPTY_FIELDS_SHARE, size)
     if output_format is OutputFormat.JSONL:
-        spelling[:] = 0  # JSON has its own booleans
+        spelling[:] = PLAIN_BOOLEANS  # JSON has its own booleans
 
     values: dict[str, IntArray | BoolArray] = {
         "age_years": patients.age_years,

@@ -22,7 +22,7 @@ from pipeline.contract.fields import Field, FieldType, fields_of_type
 from pipeline.contract.rules import Rule
 from pipeline.generate import bad_values as bad
 from pipeline.generate import columns as col
-from pipeline.generate import parameters as p
+from pipeline.generate import messiness as m
 from pipeline.generate.arrays import FloatArray, IntArray
 from pipeline.generate.config import OutputFormat
 from pipeline.generate.damage import LineDamage
@@ -102,7 +102,7 @@ def _too_long_id(field: Field, current: pl.Expr) -> pl.Expr:
 
 
 def _future_intake(field: Field, current: pl.Expr) -> pl.Expr:
-    shifted = pl.col(col.INTAKE_SECONDS) + p.FUTURE_INTAKE_SHIFT_DAYS * SECONDS_PER_DAY
+    shifted = pl.col(col.INTAKE_SECONDS) + m.FUTURE_INTAKE_SHIFT_DAYS * SECONDS_PER_DAY
     return intake_at_text(shifted, pl.col(col.INTAKE_OFFSET))
 
 
@@ -173,7 +173,7 @@ _DAMAGE_NAMES: Final = pl.Series([None, *(d.value for d in LineDamage)], dtype=p
 _DAMAGE_CODE: Final = {d: i + 1 for i, d in enumerate(LineDamage)}
 """Line damage as a number: 0 for none, else its place in `_DAMAGE_NAMES`."""
 _KINDS: Final = tuple(DefectKind)
-_WEIGHTS: Final[FloatArray] = np.array([p.FIELD_DEFECT_WEIGHTS[k.value] for k in _KINDS])
+_WEIGHTS: Final[FloatArray] = np.array([m.FIELD_DEFECT_WEIGHTS[k.value] for k in _KINDS])
 _SECOND_WEIGHTS: Final = _WEIGHTS * np.array([DEFECTS[k].can_be_second for k in _KINDS])
 _FIELD_INDEX: Final = {name: i for i, name in enumerate(FIELD_NAMES)}
 _CANDIDATES: Final = [np.array([_FIELD_INDEX[f] for f in DEFECTS[k].fields]) for k in _KINDS]
@@ -209,17 +209,17 @@ def inject_defects(
     size = frame.height
     eligible = ~frame[col.RESENT_LATER].to_numpy()
     csv = output_format is OutputFormat.CSV
-    stray_chance = np.minimum(1.0, invalid_rate * p.STRAY_QUOTE_SHARE * records_in_file)
+    stray_chance = np.minimum(1.0, invalid_rate * m.STRAY_QUOTE_SHARE * records_in_file)
     stray = csv & eligible & frame[col.LAST_IN_FILE].to_numpy() & chance(rng, stray_chance, size)
-    other_rate = invalid_rate * (1 - p.STRAY_QUOTE_SHARE) if csv else invalid_rate
+    other_rate = invalid_rate * (1 - m.STRAY_QUOTE_SHARE) if csv else invalid_rate
     invalid = eligible & ~stray & chance(rng, other_rate, size)
-    line_share = p.SHORT_ROW_SHARE if csv else p.TRUNCATED_LINE_SHARE
+    line_share = m.SHORT_ROW_SHARE if csv else m.TRUNCATED_LINE_SHARE
     line_damaged = invalid & chance(rng, line_share, size)
     field_defect = invalid & ~line_damaged
 
     first_kind, first_field = _draw_defect(rng, _WEIGHTS, size)
     second_kind, second_field = _draw_defect(rng, _SECOND_WEIGHTS, size)
-    second = field_defect & chance(rng, p.SECOND_DEFECT_SHARE, size) & (second_field != first_field)
+    second = field_defect & chance(rng, m.SECOND_DEFECT_SHARE, size) & (second_field != first_field)
     first_kind[~field_defect], first_field[~field_defect] = _NO_DEFECT, _NO_DEFECT
     second_kind[~second], second_field[~second] = _NO_DEFECT, _NO_DEFECT
 

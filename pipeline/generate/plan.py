@@ -15,6 +15,7 @@ from typing import Final
 import numpy as np
 import polars as pl
 
+from pipeline.generate import messiness as m
 from pipeline.generate import parameters as p
 from pipeline.generate.arrays import BoolArray, IntArray
 from pipeline.generate.clinics import clinic_profiles
@@ -155,12 +156,12 @@ def _draw_resend_slots(
     Each file after the first day gives some of its places to records its clinic sent one to
     `MAX_RESEND_DELAY_DAYS` days earlier; a record comes back at most once.
     """
-    resend_rate = invalid_rate * p.RESEND_RATE_PER_INVALID_RATE
-    correction_rate = invalid_rate * p.CORRECTION_RATE_PER_INVALID_RATE
+    resend_rate = invalid_rate * m.RESEND_RATE_PER_INVALID_RATE
+    correction_rate = invalid_rate * m.CORRECTION_RATE_PER_INVALID_RATE
     after_first_day = file_day_index > 0
     per_file = rng.binomial(file_counts, resend_rate + correction_rate) * after_first_day
     target = np.repeat(np.arange(file_counts.shape[0]), per_file)
-    max_delay = np.minimum(p.MAX_RESEND_DELAY_DAYS, file_day_index[target])
+    max_delay = np.minimum(m.MAX_RESEND_DELAY_DAYS, file_day_index[target])
     delay = 1 + np.floor(rng.random(len(target)) * max_delay).astype(np.int64)
     source = file_at[file_day_index[target] - delay, file_clinic[target]]
     correction = rng.random(len(target)) * (resend_rate + correction_rate) < correction_rate

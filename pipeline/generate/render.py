@@ -9,14 +9,15 @@ import polars as pl
 from pipeline.contract import FIELDS
 from pipeline.contract.fields import BOOLEAN_FALSE, BOOLEAN_TRUE, Field, FieldType
 from pipeline.generate import columns as col
+from pipeline.generate import messiness as m
+from pipeline.generate.messiness import CSV_BOOLEAN_SPELLINGS
 
-BOOLEAN_SPELLINGS: Final = (("true", "false"), ("1", "0"), ("yes", "no"), ("TRUE", "FALSE"))
-"""How booleans are spelled, indexed by the `_boolean_spelling` column (CSV only; JSON Lines
-always writes JSON `true`/`false`, spelling 0). All are spellings the contract accepts."""
-
-INTAKE_AT_OFFSETS: Final = (("Z", 0), ("+01:00", 60), ("+02:00", 120), ("", 0))
-"""How `intake_at` is written, indexed by `_intake_offset`: suffix and offset in minutes. The
-last is local time without an offset, which the contract reads as UTC (so it is UTC)."""
+BOOLEAN_SPELLINGS: Final = CSV_BOOLEAN_SPELLINGS
+"""Indexed by the `_boolean_spelling` column."""
+PLAIN_BOOLEANS: Final = 0
+"""The spelling `true`/`false` (the one JSON Lines uses)."""
+INTAKE_AT_OFFSETS: Final = m.INTAKE_AT_OFFSETS
+"""Indexed by the `_intake_offset` column."""
 
 ISO_DATETIME: Final = "%Y-%m-%dT%H:%M:%S"
 
