@@ -17,6 +17,6 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 app.add_typer(db_commands.app, name="db")
-app.command(name="seed")(seed_command.seed)
+app.command(name="seed")(seed_command.seed_intake_files)
 
 __all__ = ["app"]

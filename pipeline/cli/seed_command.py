@@ -26,7 +26,7 @@ from pipeline.generate import (
 from pipeline.settings import LANDING_DIR_ENV, landing_dir
 
 
-def seed(
+def seed_intake_files(
     *,
     records: Annotated[
         int, typer.Option(min=1, max=MAX_RECORDS, help="Records to write in total.")

@@ -21,6 +21,7 @@ from pipeline.generate.damage import LineDamage
 LINE_END: Final = "\n"
 _CSV_SPECIAL: Final = [",", '"', "\r", "\n"]
 _JSON_ESCAPES: Final = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("\t", "\\t"))
+_JSON_SPECIAL: Final = [raw for raw, _ in _JSON_ESCAPES]
 _JSON_NUMBER: Final = r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$"
 _JSON_BOOLEANS: Final = ("true", "false")
 _ROW: Final = "_row"
@@ -38,7 +39,8 @@ def render_lines(frame: pl.DataFrame, output_format: OutputFormat) -> pl.Series:
         cells = [_csv_cell(pl.col(f.name), q) for f, q in zip(FIELDS, needs_quotes, strict=True)]
         line, damaged = pl.concat_str(cells, separator=","), _damaged_csv_line(cells)
     else:
-        line = _json_line()
+        needs_escapes = frame.select(pl.col(FIELD_NAMES).str.contains_any(_JSON_SPECIAL).any())
+        line = _json_line(needs_escapes.row(0))
         damaged = _damaged_json_line(line)
     lines = frame.select(pl.concat_str(line, pl.lit(LINE_END)).alias("line")).to_series()
     damaged_rows = frame.with_row_index(_ROW).filter(pl.col(col.DAMAGE).is_not_null())
@@ -66,8 +68,8 @@ def _damaged_csv_line(cells: list[pl.Expr]) -> pl.Expr:
     )
 
 
-def _json_line() -> pl.Expr:
-    members = [_json_member(f) for f in FIELDS]
+def _json_line(needs_escapes: tuple[bool, ...]) -> pl.Expr:
+    members = [_json_member(f, e) for f, e in zip(FIELDS, needs_escapes, strict=True)]
     return pl.concat_str(
         pl.lit("{"), pl.concat_str(members, separator=",", ignore_nulls=True), pl.lit("}")
     )
@@ -81,7 +83,7 @@ def _damaged_json_line(line: pl.Expr) -> pl.Expr:
     )
 
 
-def _json_member(field: Field) -> pl.Expr:
+def _json_member(field: Field, may_need_escapes: bool) -> pl.Expr:
     """`"name":value`; for an empty field `"name":null`, or null when the record leaves empty
     fields out (`_omit_empty`; a required field missing from a bad record is left out too).
 
@@ -89,25 +91,21 @@ def _json_member(field: Field) -> pl.Expr:
     JSON string otherwise (the bad values of an invalid record).
     """
     text = pl.col(field.name)
+    quoted = _json_string(text, may_need_escapes)
     if field.type in (FieldType.INTEGER, FieldType.DECIMAL):
-        bare = text.str.contains(_JSON_NUMBER)
+        value = pl.when(text.str.contains(_JSON_NUMBER)).then(text).otherwise(quoted)
     elif field.type is FieldType.BOOLEAN:
-        bare = text.is_in(_JSON_BOOLEANS)
+        value = pl.when(text.is_in(_JSON_BOOLEANS)).then(text).otherwise(quoted)
     else:
-        bare = pl.lit(value=False)
-    value = pl.when(bare).then(text).otherwise(_json_string(text))
-    name = pl.lit(f'"{field.name}":')
-    return (
-        pl.when(text.is_not_null())
-        .then(pl.concat_str(name, value))
-        .when(pl.col(col.OMIT_EMPTY))
-        .then(None)
-        .otherwise(pl.concat_str(name, pl.lit("null")))
-    )
+        value = quoted
+    empty = pl.when(~pl.col(col.OMIT_EMPTY)).then(pl.lit(f'"{field.name}":null'))
+    return pl.concat_str(pl.lit(f'"{field.name}":'), value).fill_null(empty)
 
 
-def _json_string(text: pl.Expr) -> pl.Expr:
+def _json_string(text: pl.Expr, may_need_escapes: bool) -> pl.Expr:
+    """A JSON string. The generator writes no control characters other than line breaks and
+    tabs, so escaping these, quotes and backslashes is complete."""
     escaped = text
-    for raw, escape in _JSON_ESCAPES:
+    for raw, escape in _JSON_ESCAPES if may_need_escapes else ():
         escaped = escaped.str.replace_all(raw, escape, literal=True)
     return pl.concat_str(pl.lit('"'), escaped, pl.lit('"'))
