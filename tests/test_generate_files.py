@@ -251,7 +251,7 @@ def test_malformed_records_name_the_record_not_a_field(tmp_path: Path) -> None:
 
 
 @settings(
-    max_examples=25,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
