@@ -1,0 +1,65 @@
+"""What the examination finds, drawn from distributions that depend on the presentation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+
+from pipeline.contract.fields import KNEE_INJURIES
+from pipeline.generate import parameters as p
+from pipeline.generate.arrays import BoolArray, FloatArray, IntArray
+from pipeline.generate.parameters import Presentation
+from pipeline.generate.sampling import chance, choose_by_row
+
+BOOLEAN_RATES: Final[dict[str, FloatArray]] = {
+    name: np.array(rates) for name, rates in p.BOOLEAN_FINDING_RATES.items()
+}
+"""Per boolean finding, its probability for each presentation (index = `Presentation`)."""
+ENUM_SHARES: Final[dict[str, FloatArray]] = {
+    name: np.array([table[pr] for pr in Presentation])
+    for name, table in p.ENUM_FINDINGS_BY_PRESENTATION.items()
+}
+"""Per enum finding, a (presentation x value) share table, values in the contract's order."""
+
+_LIGAMENT_INJURY: Final = KNEE_INJURIES.index("ligament_injury")
+_IRRITATING_INJURIES: Final = np.array([KNEE_INJURIES.index(i) for i in p.IRRITATING_KNEE_INJURIES])
+_REFERRED_PRESENTATIONS: Final = np.array(
+    [Presentation.REFERRED, Presentation.MIXED_REFERRED_COMPENSATORY]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """The examination of each patient, by contract field name.
+
+    `present` holds the yes/no findings; `value_index` the findings with several values, as
+    indexes into the field's allowed values.
+    """
+
+    present: dict[str, BoolArray]
+    value_index: dict[str, IntArray]
+
+
+def draw_findings(
+    rng: np.random.Generator, presentation: IntArray, knee_injury: IntArray
+) -> Findings:
+    """Draw every examination finding for each patient."""
+    size = len(presentation)
+    present = {
+        name: chance(rng, rates[presentation], size) for name, rates in BOOLEAN_RATES.items()
+    }
+    torn_ligament = knee_injury == _LIGAMENT_INJURY
+    present["knee_instability"] |= torn_ligament & chance(
+        rng, p.INSTABILITY_AFTER_LIGAMENT_INJURY, size
+    )
+    if p.REFERRED_WITHOUT_LESION_HAS_EFFUSION:
+        referred_without_lesion = np.isin(presentation, _REFERRED_PRESENTATIONS) & ~np.isin(
+            knee_injury, _IRRITATING_INJURIES
+        )
+        present["knee_effusion"] |= referred_without_lesion
+    value_index = {
+        name: choose_by_row(rng, shares, presentation) for name, shares in ENUM_SHARES.items()
+    }
+    return Findings(present=present, value_index=value_index)

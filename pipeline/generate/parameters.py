@@ -1,0 +1,400 @@
+"""The synthetic clinic in numbers: every prevalence, probability and share the generator uses.
+
+This module is meant to be read (and tuned) by a clinician. It holds no logic: each constant says
+what it means. Field names and allowed values come from the contract (`pipeline.contract`); the
+tables below list values in the contract's order, which the column headers in the comments name.
+
+Every synthetic patient has a latent *presentation*: how the knee trouble really reached the hip.
+It decides the true mechanism (the ground truth the classifier is scored against) and shapes the
+findings, which are drawn with realistic noise, so that no single finding gives the answer away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Final
+
+from pipeline.contract import Mechanism
+
+
+class Presentation(IntEnum):
+    """The latent clinical picture of one patient (its value is a column in the tables below)."""
+
+    REFERRED = 0
+    """Knee lesion irritates femoral/obturator fibres (L2-L4); the hip itself is quiet."""
+    COMPENSATORY = 1
+    """Limp and gluteal overuse: greater trochanteric pain syndrome."""
+    BIOMECHANICAL = 2
+    """Kinetic chain out of line (rotation, valgus/varus, instability) loading the hip joint."""
+    MIXED_COMPENSATORY_BIOMECHANICAL = 3
+    """Strong evidence for both compensatory and biomechanical."""
+    MIXED_REFERRED_COMPENSATORY = 4
+    """Referred ache from the knee plus a limp with gluteal fatigue (hip joint still quiet)."""
+    NO_CLEAR_MECHANISM = 5
+    """Too little evidence for any mechanism."""
+    HIP_PAIN_BEFORE_INJURY = 6
+    """Hip pain that began before the knee injury: it did not travel up from the knee."""
+
+
+PRESENTATION_MECHANISM: Final[dict[Presentation, Mechanism]] = {
+    Presentation.REFERRED: Mechanism.REFERRED,
+    Presentation.COMPENSATORY: Mechanism.COMPENSATORY,
+    Presentation.BIOMECHANICAL: Mechanism.BIOMECHANICAL,
+    Presentation.MIXED_COMPENSATORY_BIOMECHANICAL: Mechanism.MIXED,
+    Presentation.MIXED_REFERRED_COMPENSATORY: Mechanism.MIXED,
+    Presentation.NO_CLEAR_MECHANISM: Mechanism.UNDETERMINED,
+    Presentation.HIP_PAIN_BEFORE_INJURY: Mechanism.UNDETERMINED,
+}
+"""The true mechanism of each presentation, as the contract names it (the ground truth)."""
+
+# --- How common each mechanism is --------------------------------------------------------------
+
+BASE_MECHANISM_SHARES: Final[dict[Mechanism, float]] = {
+    Mechanism.REFERRED: 0.22,
+    Mechanism.COMPENSATORY: 0.30,
+    Mechanism.BIOMECHANICAL: 0.20,
+    Mechanism.MIXED: 0.10,
+    Mechanism.UNDETERMINED: 0.18,
+}
+"""Share of patients by true mechanism in an average clinic, before clinic and time effects."""
+
+MIXED_SHARE_COMPENSATORY_BIOMECHANICAL: Final = 0.65
+"""Of the mixed cases, the share that is compensatory + biomechanical (the rest: referred +
+compensatory; referred + biomechanical is not generated, its hip exams contradict each other)."""
+
+UNDETERMINED_SHARE_HIP_PAIN_BEFORE_INJURY: Final = 0.30
+"""Of the undetermined cases, the share whose hip pain began before the knee injury."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicProfile:
+    """One clinic: its id, how busy it is, and how its case mix differs from the average."""
+
+    clinic_id: str
+    description: str
+    relative_volume: float
+    """Intake volume relative to the other clinics (1.0 = typical)."""
+    mechanism_tilt: dict[Mechanism, float]
+    """Multiplier on the base share of a mechanism here (missing mechanisms: 1.0)."""
+    drift_phase_days: int
+    """Where this clinic is in the slow drift cycle of its case mix on the reference date."""
+
+
+CLINIC_PROFILES: Final[tuple[ClinicProfile, ...]] = (
+    ClinicProfile(
+        "clinic_north",
+        "sports medicine: young, active patients, many ligament injuries",
+        1.00,
+        {Mechanism.BIOMECHANICAL: 1.7, Mechanism.REFERRED: 0.6},
+        0,
+    ),
+    ClinicProfile(
+        "clinic_harbour",
+        "general orthopaedics with an older population: osteoarthritis, meniscal degeneration",
+        0.85,
+        {Mechanism.REFERRED: 1.6, Mechanism.BIOMECHANICAL: 0.7},
+        120,
+    ),
+    ClinicProfile(
+        "clinic_riverside",
+        "rehabilitation centre: patients weeks into a limp",
+        0.70,
+        {Mechanism.COMPENSATORY: 1.5, Mechanism.MIXED: 1.3},
+        240,
+    ),
+    ClinicProfile("clinic_east", "urgent care walk-in", 0.60, {Mechanism.UNDETERMINED: 1.5}, 60),
+    ClinicProfile(
+        "clinic_hillside", "community physiotherapy", 0.45, {Mechanism.COMPENSATORY: 1.2}, 300
+    ),
+    ClinicProfile("clinic_lakeside", "mixed general practice", 0.40, {}, 180),
+    ClinicProfile(
+        "clinic_central", "teaching hospital knee clinic", 0.90, {Mechanism.MIXED: 1.4}, 420
+    ),
+    ClinicProfile("clinic_west", "small rural practice", 0.25, {Mechanism.UNDETERMINED: 1.3}, 360),
+)
+"""The named clinics, used in this order. More clinics than these are named `clinic_09`, ...
+with a typical volume and a case mix tilted at random (seeded)."""
+
+EXTRA_CLINIC_VOLUME_RANGE: Final = (0.3, 1.0)
+"""Relative volume of clinics beyond the named ones: drawn uniformly from this range."""
+EXTRA_CLINIC_TILT_RANGE: Final = (0.7, 1.4)
+"""Mechanism multipliers of clinics beyond the named ones: drawn uniformly from this range."""
+
+DRIFT_REFERENCE_DATE_ISO: Final = "2026-01-01"
+"""Dates are placed on the drift cycle relative to this day, so a date always has the same mix."""
+MECHANISM_DRIFT_PERIOD_DAYS: Final = 540
+"""The case mix drifts slowly: each mechanism's share rises and falls over this many days."""
+MECHANISM_DRIFT_AMPLITUDE: Final = 0.35
+"""Strength of the drift: a mechanism's share is multiplied by between exp(-A) and exp(+A)."""
+
+# --- When patients arrive ----------------------------------------------------------------------
+
+WEEKDAY_VOLUME: Final[tuple[float, ...]] = (1.15, 1.05, 1.00, 1.00, 0.90, 0.35, 0.20)
+"""Relative intake volume Monday to Sunday: clinics are quiet at weekends."""
+
+INTAKE_HOURS_UTC: Final[tuple[int, int]] = (7, 20)
+"""Intakes happen from the first hour up to (not including) the second, in UTC."""
+HOURLY_VOLUME: Final[tuple[float, ...]] = (
+    0.6, 1.0, 1.2, 1.2, 1.1, 0.8, 0.9, 1.0, 1.0, 0.9, 0.7, 0.5, 0.3,
+)  # fmt: skip
+"""Relative intake volume for each hour from 07:00 to 19:00 UTC (morning peak, lunch dip)."""
+
+# --- Knee injury and demographics --------------------------------------------------------------
+
+#                meniscal ligament patello- osteo-   fracture contusion other
+#                _tear    _injury  femoral  arthritis
+KNEE_INJURY_BY_PRESENTATION: Final[dict[Presentation, tuple[float, ...]]] = {
+    Presentation.REFERRED: (0.38, 0.05, 0.06, 0.38, 0.02, 0.06, 0.05),
+    Presentation.COMPENSATORY: (0.18, 0.18, 0.14, 0.20, 0.12, 0.12, 0.06),
+    Presentation.BIOMECHANICAL: (0.14, 0.36, 0.22, 0.12, 0.05, 0.05, 0.06),
+    Presentation.MIXED_COMPENSATORY_BIOMECHANICAL: (0.18, 0.30, 0.14, 0.18, 0.10, 0.05, 0.05),
+    Presentation.MIXED_REFERRED_COMPENSATORY: (0.38, 0.06, 0.06, 0.38, 0.04, 0.04, 0.04),
+    Presentation.NO_CLEAR_MECHANISM: (0.18, 0.16, 0.17, 0.17, 0.08, 0.17, 0.07),
+    Presentation.HIP_PAIN_BEFORE_INJURY: (0.20, 0.10, 0.10, 0.35, 0.08, 0.12, 0.05),
+}
+"""The knee injury given the presentation (referred pain needs an irritating knee lesion)."""
+
+
+@dataclass(frozen=True, slots=True)
+class NormalCurve:
+    """A bell curve of whole numbers, cut at both ends (values outside are moved to the end)."""
+
+    mean: float
+    sd: float
+    lowest: int
+    highest: int
+
+
+AGE_BY_KNEE_INJURY: Final[dict[str, NormalCurve]] = {
+    # age in years: mean, sd, youngest, oldest
+    "meniscal_tear": NormalCurve(44, 14, 14, 90),
+    "ligament_injury": NormalCurve(28, 9, 13, 70),  # sport age
+    "patellofemoral_pain": NormalCurve(27, 11, 11, 70),
+    "osteoarthritis": NormalCurve(67, 10, 40, 99),
+    "fracture": NormalCurve(52, 21, 8, 99),
+    "contusion": NormalCurve(37, 18, 8, 95),
+    "other": NormalCurve(45, 18, 10, 95),
+}
+
+FEMALE_SHARE_BY_KNEE_INJURY: Final[dict[str, float]] = {
+    "meniscal_tear": 0.42,
+    "ligament_injury": 0.44,
+    "patellofemoral_pain": 0.64,
+    "osteoarthritis": 0.60,
+    "fracture": 0.55,
+    "contusion": 0.45,
+    "other": 0.50,
+}
+"""Share of women among patients with each knee injury (of those recorded female or male)."""
+SEX_OTHER_SHARE: Final = 0.006
+SEX_UNKNOWN_SHARE: Final = 0.012
+
+#                    same side as knee, other side, both
+HIP_SIDE_BY_PRESENTATION: Final[dict[Presentation, tuple[float, ...]]] = {
+    Presentation.REFERRED: (0.90, 0.04, 0.06),
+    Presentation.COMPENSATORY: (0.62, 0.25, 0.13),
+    Presentation.BIOMECHANICAL: (0.82, 0.08, 0.10),
+    Presentation.MIXED_COMPENSATORY_BIOMECHANICAL: (0.70, 0.15, 0.15),
+    Presentation.MIXED_REFERRED_COMPENSATORY: (0.75, 0.13, 0.12),
+    Presentation.NO_CLEAR_MECHANISM: (0.60, 0.25, 0.15),
+    Presentation.HIP_PAIN_BEFORE_INJURY: (0.45, 0.35, 0.20),
+}
+"""Where the hip hurts relative to the injured knee."""
+
+# --- Time course -------------------------------------------------------------------------------
+
+HIP_PAIN_DAYS_MEDIAN: Final = 15.0
+HIP_PAIN_DAYS_SPREAD: Final = 0.9
+"""Days from hip pain onset to intake: log-normal with this median and log-scale spread (about
+four in ten patients have had hip pain for 21 days or more)."""
+HIP_PAIN_DAYS_MAX: Final = 365
+
+LONGSTANDING_HIP_PAIN_DAYS_MEDIAN: Final = 120.0
+LONGSTANDING_HIP_PAIN_DAYS_SPREAD: Final = 0.8
+LONGSTANDING_HIP_PAIN_DAYS_RANGE: Final = (30, 3650)
+"""Hip pain that began before the knee injury has been there longer: days before intake."""
+
+INJURY_TO_HIP_PAIN_DAYS_MEDIAN: Final[dict[Presentation, float]] = {
+    Presentation.REFERRED: 2.0,  # the knee lesion refers pain from the start
+    Presentation.COMPENSATORY: 12.0,  # gluteal overuse takes weeks of limping
+    Presentation.BIOMECHANICAL: 18.0,  # misalignment loads the hip over time
+    Presentation.MIXED_COMPENSATORY_BIOMECHANICAL: 14.0,
+    Presentation.MIXED_REFERRED_COMPENSATORY: 5.0,
+    Presentation.NO_CLEAR_MECHANISM: 8.0,
+    Presentation.HIP_PAIN_BEFORE_INJURY: 0.0,  # not used: the injury comes after the hip pain
+}
+INJURY_TO_HIP_PAIN_DAYS_SPREAD: Final = 1.0
+INJURY_TO_HIP_PAIN_DAYS_MAX: Final = 180
+"""Days from the knee injury to the start of hip pain: log-normal by presentation."""
+
+REST_TRIED_SHARE_RECENT: Final = 0.40
+REST_TRIED_SHARE_AFTER_TWO_WEEKS: Final = 0.78
+"""Share of patients who have rested the leg, with hip pain under / at least two weeks old."""
+TWO_WEEKS_DAYS: Final = 14
+
+# --- Pain ---------------------------------------------------------------------------------------
+
+PAIN_SCORE_MEAN: Final = 5.0
+PAIN_SCORE_SD: Final = 1.8
+PAIN_SCORE_SERIOUS_EXTRA: Final = 2.0
+"""Pain on the 0-10 scale: a normal curve, higher when a serious condition lies behind it."""
+
+#                 improving, stable, worsening   (rapid worsening is a red flag, see below)
+PAIN_TREND_SHARES: Final = (0.28, 0.42, 0.30)
+
+# --- Red flags (urgent triage) -----------------------------------------------------------------
+
+SERIOUS_CONDITION_SHARE: Final = 0.010
+SERIOUS_CONDITION_SHARE_AFTER_FRACTURE: Final = 0.05
+"""Patients with a serious condition behind the pain (joint infection, missed fracture). They
+carry red flags, often several together."""
+SERIOUS_FLAG_PROBABILITY: Final = 0.55
+"""Each red flag (fever, no weight bearing, rapid worsening) shows in a serious case with this
+probability, independently; at least one always shows."""
+
+BACKGROUND_RAPID_WORSENING: Final = 0.010
+BACKGROUND_NO_WEIGHT_BEARING: Final = 0.006
+BACKGROUND_NO_WEIGHT_BEARING_AFTER_FRACTURE: Final = 0.05
+BACKGROUND_FEVER: Final = 0.008
+"""Red flags that appear on their own in patients without a serious condition."""
+
+FEVER_MEASURED_TOO_SHARE: Final = 0.75
+"""When a patient is febrile and the temperature is taken, it reads >= 38.0 this often (the
+rest are reported fever with a normal reading, e.g. after antipyretics)."""
+FEVER_REPORTED_WHEN_FEBRILE: Final = 0.70
+FEVER_REPORTED_OTHERWISE: Final = 0.004
+"""The patient reports fever or chills (when asked)."""
+
+TEMPERATURE_NORMAL_TENTHS: Final = NormalCurve(368, 4, 350, 379)
+"""Normal body temperature in tenths of a degree (37.9 at most)."""
+TEMPERATURE_FEBRILE_TENTHS: Final = NormalCurve(386, 5, 380, 408)
+"""Febrile temperature in tenths of a degree, from 38.0 (the triage threshold): the cut puts
+many readings exactly on the threshold."""
+
+PARTIAL_WEIGHT_BEARING_WITH_LIMP: Final = 0.40
+PARTIAL_WEIGHT_BEARING_WITHOUT_LIMP: Final = 0.10
+
+# --- Findings, by presentation -----------------------------------------------------------------
+
+#                                        REF   COMP  BIO   M-CB  M-RC  NONE  PRE
+BOOLEAN_FINDING_RATES: Final[dict[str, tuple[float, ...]]] = {
+    "knee_instability": (0.15, 0.25, 0.70, 0.65, 0.20, 0.15, 0.12),
+    "knee_effusion": (0.60, 0.25, 0.25, 0.28, 0.60, 0.20, 0.15),
+    "worse_with_walking": (0.40, 0.88, 0.60, 0.90, 0.85, 0.40, 0.55),
+    "antalgic_gait": (0.30, 0.90, 0.45, 0.90, 0.85, 0.25, 0.40),
+    "trendelenburg_sign": (0.05, 0.70, 0.15, 0.70, 0.65, 0.07, 0.15),
+    "trochanteric_tenderness": (0.04, 0.80, 0.15, 0.78, 0.06, 0.10, 0.12),
+    "knee_provocation_reproduces_hip_pain": (0.85, 0.10, 0.15, 0.15, 0.82, 0.07, 0.05),
+}
+"""Probability that a yes/no finding is present, by presentation (columns in `Presentation`
+order: referred, compensatory, biomechanical, mixed comp+bio, mixed ref+comp, no clear
+mechanism, hip pain before injury)."""
+
+INSTABILITY_AFTER_LIGAMENT_INJURY: Final = 0.75
+"""A torn ligament makes the knee give way at least this often, whatever the presentation."""
+
+REFERRED_WITHOUT_LESION_HAS_EFFUSION: Final = True
+"""Referred pain needs an irritated knee: when the injury is not a meniscal tear or
+osteoarthritis, the knee of a referred case is always swollen (knee_effusion = true)."""
+
+IRRITATING_KNEE_INJURIES: Final = ("meniscal_tear", "osteoarthritis")
+"""Knee injuries that irritate the joint enough to refer pain on their own."""
+
+#                              lateral groin buttock deep_diffuse
+HIP_PAIN_LOCATION_BY_PRESENTATION: Final[dict[Presentation, tuple[float, ...]]] = {
+    Presentation.REFERRED: (0.03, 0.30, 0.05, 0.62),
+    Presentation.COMPENSATORY: (0.78, 0.06, 0.12, 0.04),
+    Presentation.BIOMECHANICAL: (0.12, 0.62, 0.14, 0.12),
+    Presentation.MIXED_COMPENSATORY_BIOMECHANICAL: (0.50, 0.36, 0.09, 0.05),
+    Presentation.MIXED_REFERRED_COMPENSATORY: (0.15, 0.25, 0.05, 0.55),
+    Presentation.NO_CLEAR_MECHANISM: (0.28, 0.24, 0.28, 0.20),
+    Presentation.HIP_PAIN_BEFORE_INJURY: (0.15, 0.55, 0.15, 0.15),
+}
+
+#                      full_painless painful restricted
+HIP_ROM_BY_PRESENTATION: Final[dict[Presentation, tuple[float, ...]]] = {
+    Presentation.REFERRED: (0.93, 0.05, 0.02),
+    Presentation.COMPENSATORY: (0.70, 0.25, 0.05),
+    Presentation.BIOMECHANICAL: (0.12, 0.53, 0.35),
+    Presentation.MIXED_COMPENSATORY_BIOMECHANICAL: (0.15, 0.55, 0.30),
+    Presentation.MIXED_REFERRED_COMPENSATORY: (0.90, 0.08, 0.02),
+    Presentation.NO_CLEAR_MECHANISM: (0.60, 0.28, 0.12),
+    Presentation.HIP_PAIN_BEFORE_INJURY: (0.15, 0.35, 0.50),
+}
+
+#                          positive negative not_done
+HIP_PROVOCATION_BY_PRESENTATION: Final[dict[Presentation, tuple[float, ...]]] = {
+    Presentation.REFERRED: (0.04, 0.90, 0.06),
+    Presentation.COMPENSATORY: (0.15, 0.72, 0.13),
+    Presentation.BIOMECHANICAL: (0.72, 0.18, 0.10),
+    Presentation.MIXED_COMPENSATORY_BIOMECHANICAL: (0.70, 0.20, 0.10),
+    Presentation.MIXED_REFERRED_COMPENSATORY: (0.05, 0.88, 0.07),
+    Presentation.NO_CLEAR_MECHANISM: (0.20, 0.60, 0.20),
+    Presentation.HIP_PAIN_BEFORE_INJURY: (0.65, 0.20, 0.15),
+}
+
+#                           neutral internal external not_assessed
+FEMORAL_ROTATION_BY_PRESENTATION: Final[dict[Presentation, tuple[float, ...]]] = {
+    Presentation.REFERRED: (0.78, 0.05, 0.04, 0.13),
+    Presentation.COMPENSATORY: (0.68, 0.10, 0.07, 0.15),
+    Presentation.BIOMECHANICAL: (0.10, 0.52, 0.26, 0.12),
+    Presentation.MIXED_COMPENSATORY_BIOMECHANICAL: (0.12, 0.50, 0.26, 0.12),
+    Presentation.MIXED_REFERRED_COMPENSATORY: (0.75, 0.06, 0.05, 0.14),
+    Presentation.NO_CLEAR_MECHANISM: (0.68, 0.08, 0.07, 0.17),
+    Presentation.HIP_PAIN_BEFORE_INJURY: (0.60, 0.12, 0.10, 0.18),
+}
+
+#                         neutral valgus varus not_assessed
+KNEE_ALIGNMENT_BY_PRESENTATION: Final[dict[Presentation, tuple[float, ...]]] = {
+    Presentation.REFERRED: (0.70, 0.07, 0.09, 0.14),
+    Presentation.COMPENSATORY: (0.66, 0.10, 0.09, 0.15),
+    Presentation.BIOMECHANICAL: (0.14, 0.45, 0.29, 0.12),
+    Presentation.MIXED_COMPENSATORY_BIOMECHANICAL: (0.15, 0.44, 0.29, 0.12),
+    Presentation.MIXED_REFERRED_COMPENSATORY: (0.70, 0.07, 0.09, 0.14),
+    Presentation.NO_CLEAR_MECHANISM: (0.66, 0.09, 0.09, 0.16),
+    Presentation.HIP_PAIN_BEFORE_INJURY: (0.62, 0.10, 0.12, 0.16),
+}
+
+ENUM_FINDINGS_BY_PRESENTATION: Final[dict[str, dict[Presentation, tuple[float, ...]]]] = {
+    "hip_pain_location": HIP_PAIN_LOCATION_BY_PRESENTATION,
+    "hip_rom": HIP_ROM_BY_PRESENTATION,
+    "hip_provocation": HIP_PROVOCATION_BY_PRESENTATION,
+    "femoral_rotation": FEMORAL_ROTATION_BY_PRESENTATION,
+    "knee_alignment": KNEE_ALIGNMENT_BY_PRESENTATION,
+}
+"""The findings with several values, each a table of value shares by presentation."""
+
+# --- Missing optional fields -------------------------------------------------------------------
+
+HIP_EXAM_NOT_DONE_SHARE: Final = 0.05
+"""No hip examination at intake: every hip exam finding is left empty together."""
+HIP_EXAM_FIELDS: Final = (
+    "trendelenburg_sign",
+    "trochanteric_tenderness",
+    "hip_rom",
+    "hip_provocation",
+)
+
+OPTIONAL_FIELD_MISSING_SHARE: Final[dict[str, float]] = {
+    "knee_effusion": 0.08,
+    "worse_with_walking": 0.10,
+    "trendelenburg_sign": 0.12,  # often too painful to stand on one leg
+    "trochanteric_tenderness": 0.05,
+    "hip_rom": 0.03,
+    "hip_provocation": 0.04,
+    "knee_provocation_reproduces_hip_pain": 0.10,
+    "femoral_rotation": 0.10,
+    "knee_alignment": 0.10,
+    "temperature_c": 0.35,  # temperature not measured
+    "fever_reported": 0.25,  # not asked
+    "notes": 0.45,
+}
+"""Share of records where an optional field is simply not filled in."""
+
+NOTE_WITH_LINE_BREAK_SHARE: Final = 0.003
+"""Share of notes typed on two lines (a line break inside the quoted CSV cell)."""
+NOTE_TWO_PHRASES_SHARE: Final = 0.40
+"""Share of notes made of two phrases rather than one."""
+NOTE_STARTS_TYPICAL_SHARE: Final = 0.50
+"""Share of notes whose first phrase hints at the patient's presentation."""

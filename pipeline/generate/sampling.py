@@ -1,0 +1,71 @@
+"""Vectorized random draws: one call draws a value for every record of a batch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from pipeline.generate.arrays import BoolArray, FloatArray, IntArray
+
+
+def choose_by_row(rng: np.random.Generator, shares: FloatArray, row: IntArray) -> IntArray:
+    """For each record, the index of a category drawn with the shares in `shares[row]`.
+
+    `shares` is a (groups x categories) table whose rows sum to 1; `row` picks each record's
+    group (e.g. its presentation).
+    """
+    return choose_each(rng, shares[row])
+
+
+def choose_each(rng: np.random.Generator, shares: FloatArray) -> IntArray:
+    """For each row of a (records x categories) share matrix, a category index drawn from it."""
+    cumulative = np.cumsum(shares, axis=1)
+    cumulative[:, -1] = 1.0  # guard against rounding: the last category always closes at 1
+    u = rng.random(len(shares))
+    chosen: IntArray = (u[:, None] >= cumulative).sum(axis=1).astype(np.int64)
+    return chosen
+
+
+def choose(rng: np.random.Generator, shares: Sequence[float] | FloatArray, size: int) -> IntArray:
+    """`size` category indices drawn with the same shares for every record."""
+    table = np.asarray(shares, dtype=np.float64)
+    return rng.choice(len(table), size=size, p=table / table.sum()).astype(np.int64)
+
+
+def chance(rng: np.random.Generator, probability: FloatArray | float, size: int) -> BoolArray:
+    """True for each record with the given probability (a scalar or one per record)."""
+    return rng.random(size) < probability
+
+
+def clipped_normal_int(
+    rng: np.random.Generator,
+    mean: FloatArray | float,
+    sd: FloatArray | float,
+    *,
+    lowest: IntArray | int,
+    highest: IntArray | int,
+    size: int,
+) -> IntArray:
+    """Whole numbers from a normal curve, rounded and cut to [lowest, highest]."""
+    values = np.rint(rng.normal(mean, sd, size))
+    return np.clip(values, lowest, highest).astype(np.int64)
+
+
+def lognormal_days(
+    rng: np.random.Generator,
+    median: FloatArray | float,
+    spread: float,
+    *,
+    fewest: int,
+    most: int,
+    size: int,
+) -> IntArray:
+    """Whole days from a log-normal curve with the given median, cut to [fewest, most].
+
+    A median of 0 gives 0 days; the draw is floored, so a median of m days has about half
+    the records below m.
+    """
+    median_array = np.broadcast_to(np.asarray(median, dtype=np.float64), (size,))
+    days = np.floor(median_array * np.exp(rng.normal(0.0, spread, size)))
+    return np.clip(days, fewest, most).astype(np.int64)

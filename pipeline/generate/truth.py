@@ -1,0 +1,124 @@
+"""The ground truth of each record: valid or not and why, true mechanism, intended triage.
+
+Triage is worked out from the text actually written, by the contract's exact rules
+(`shared/spec/intake-record.md`, "Triage: exact, safety-critical"):
+
+- `urgent` when any of: `pain_trend = rapidly_worsening` (`rapid_worsening`);
+  `weight_bearing = none` (`no_weight_bearing`); `temperature_c >= 38.0` or
+  `fever_reported = true` (`fever`). Every urgent reason that holds is listed.
+- otherwise `evaluate` when the hip pain has lasted 21 days or more, from `hip_pain_onset_date`
+  to the (UTC) date of `intake_at`, and `rest_tried = true` (`persistent_despite_rest`).
+  This is only looked at when the case is not urgent, so an urgent case never lists it.
+- otherwise `routine`. An empty optional field is never a red flag.
+
+Invalid records get no mechanism and no triage: they are never loaded as cases.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import polars as pl
+
+from pipeline.contract import Triage, TriageReason
+from pipeline.contract.fields import BOOLEAN_TRUE
+from pipeline.generate import columns as col
+from pipeline.generate.arrays import IntArray
+from pipeline.generate.layout import TRUTH_COLUMNS
+from pipeline.generate.parameters import PRESENTATION_MECHANISM, Presentation
+
+FEVER_FROM_C: Final = 38.0
+"""A measured temperature at or above this is a fever (contract: `temperature_c >= 38.0`)."""
+PERSISTENT_FROM_DAYS: Final = 21
+"""Hip pain this many days old or older, despite rest, needs evaluation (contract: 21 days)."""
+
+VALID: Final = "_valid"
+MECHANISM: Final = "_mechanism"
+TRIAGE: Final = "_triage"
+TRIAGE_REASONS: Final = "_triage_reasons"
+"""Columns `with_truth` adds (`_triage_reasons`: reasons joined by `;` in contract order)."""
+REASON_SEPARATOR: Final = ";"
+URGENT_REASONS: Final = (
+    TriageReason.RAPID_WORSENING,
+    TriageReason.NO_WEIGHT_BEARING,
+    TriageReason.FEVER,
+)
+
+_MECHANISM_OF_PRESENTATION: Final = pl.Series(
+    [PRESENTATION_MECHANISM[pr].value for pr in Presentation], dtype=pl.String
+)
+
+
+def with_truth(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add `_valid`, `_mechanism`, `_triage` and `_triage_reasons` to a batch of text records."""
+    valid = pl.col(col.INVALID_RULES).is_null()
+    urgent = pl.any_horizontal(_holds(r) for r in URGENT_REASONS)
+    holds = {r: _holds(r) for r in URGENT_REASONS}
+    holds[TriageReason.PERSISTENT_DESPITE_REST] = ~urgent & _holds(
+        TriageReason.PERSISTENT_DESPITE_REST
+    )
+    persistent = holds[TriageReason.PERSISTENT_DESPITE_REST]
+    triage = (
+        pl.when(urgent)
+        .then(pl.lit(Triage.URGENT.value))
+        .when(persistent)
+        .then(pl.lit(Triage.EVALUATE.value))
+        .otherwise(pl.lit(Triage.ROUTINE.value))
+    )
+    reasons = pl.concat_str(
+        *(pl.when(holds[r]).then(pl.lit(r.value)) for r in TriageReason),
+        separator=REASON_SEPARATOR,
+        ignore_nulls=True,
+    )
+    mechanism = pl.lit(_MECHANISM_OF_PRESENTATION).gather(pl.col(col.PRESENTATION))
+    return frame.with_columns(
+        valid.alias(VALID),
+        pl.when(valid).then(mechanism).alias(MECHANISM),
+        pl.when(valid).then(triage).alias(TRIAGE),
+        pl.when(valid).then(pl.when(reasons != "").then(reasons)).alias(TRIAGE_REASONS),
+    )
+
+
+def _holds(reason: TriageReason) -> pl.Expr:
+    """Whether one triage reason holds, from the written text (null fields count as false)."""
+    match reason:
+        case TriageReason.RAPID_WORSENING:
+            holds = pl.col("pain_trend") == "rapidly_worsening"
+        case TriageReason.NO_WEIGHT_BEARING:
+            holds = pl.col("weight_bearing") == "none"
+        case TriageReason.FEVER:
+            temperature = pl.col("temperature_c").cast(pl.Float64, strict=False)
+            holds = (temperature >= FEVER_FROM_C).fill_null(value=False) | _is_true(
+                "fever_reported"
+            )
+        case TriageReason.PERSISTENT_DESPITE_REST:
+            onset = pl.col("hip_pain_onset_date").str.to_date("%Y-%m-%d", strict=False)
+            days = pl.col(col.INTAKE_DAY) - onset.cast(pl.Int32)
+            holds = (days >= PERSISTENT_FROM_DAYS).fill_null(value=False) & _is_true("rest_tried")
+    return holds.fill_null(value=False)
+
+
+def _is_true(field_name: str) -> pl.Expr:
+    """The boolean field is written as true (any accepted spelling); empty is not true."""
+    return pl.col(field_name).str.to_lowercase().is_in(BOOLEAN_TRUE).fill_null(value=False)
+
+
+def truth_rows(batch: pl.DataFrame, line_numbers: IntArray, file_names: pl.Series) -> pl.DataFrame:
+    """The truth file's rows for a batch with truth (`with_truth`), in `TRUTH_COLUMNS` order.
+
+    `file` is the file's name, `line_number` the physical line the record starts on, `intake_id`
+    the id as written (empty when missing), `valid` true or false, and `invalid_rules` the rules
+    the record was made to break (`field:rule;...`), empty for valid records.
+    """
+    columns = {
+        "file": pl.lit(file_names).gather(pl.col(col.FILE)),
+        "line_number": pl.lit(pl.Series(line_numbers, dtype=pl.Int64)),
+        "intake_id": pl.col("intake_id"),
+        "record_kind": pl.col(col.KIND),
+        "valid": pl.col(VALID),
+        "mechanism": pl.col(MECHANISM),
+        "triage": pl.col(TRIAGE),
+        "triage_reasons": pl.col(TRIAGE_REASONS),
+        "invalid_rules": pl.col(col.INVALID_RULES),
+    }
+    return batch.select(columns[name].alias(name) for name in TRUTH_COLUMNS)
