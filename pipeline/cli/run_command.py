@@ -12,7 +12,7 @@ from rich.table import Table
 
 from db import migrate
 from db.engine import make_engine
-from pipeline import run, settings
+from pipeline import settings
 from pipeline.aggregate import summary
 
 
@@ -33,6 +33,8 @@ def run_pipeline(
     """Land, validate, load, classify and aggregate intake files, day by day, through the
     Dagster job the UI runs (recorded at DAGSTER_HOME, default var/dagster). Without --from/--to
     it runs every day that has intake files. Prints what the database then holds."""
+    from pipeline import run  # Dagster loads only for this command, not for `intake --help`
+
     landing_dir = settings.landing_dir(landing)
     console = Console()
     engine = make_engine()
