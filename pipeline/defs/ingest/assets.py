@@ -92,16 +92,16 @@ def validated_records(
         with database.engine.begin() as connection:
             for file in files.files_of_day(connection, day, ("landed", "validated")):
                 now = _now()
-                result = validate_file(file.path, now)
+                result, batch = validate_file(file.path, now)
                 stage.stage(connection, file.id, result.valid, result.quarantine, now)
                 files.mark_validated(
                     connection,
                     file.id,
-                    records_in=result.records_in,
+                    records_in=result.valid.height + result.quarantine.height,
                     quarantined=result.quarantine.height,
-                    unknown_columns=list(result.unknown_columns),
+                    unknown_columns=list(batch.unknown_columns),
                 )
-                records_in += result.records_in
+                records_in += result.valid.height + result.quarantine.height
                 quarantined += result.quarantine.height
                 reasons.append(result.quarantine.select("line_number", "reasons"))
     examples = pl.concat(reasons) if reasons else pl.DataFrame()

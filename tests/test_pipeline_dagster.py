@@ -1,0 +1,200 @@
+"""The Dagster pipeline, materialized for real on SQLite and PostgreSQL: a fresh load, the same
+load again, corrections and re-sends, a damaged file, a rules-version change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import polars as pl
+import pytest
+from sqlalchemy import Engine, func, select, update
+
+from db.models import (
+    CaseClassification,
+    CaseVersion,
+    DailyCaseCount,
+    IngestedFile,
+    IntakeCase,
+    PipelineRun,
+    QuarantinedRecord,
+    table_of,
+)
+from pipeline import run
+from pipeline.aggregate import summary
+from pipeline.classify import RULES_VERSION
+from pipeline.generate import GenerationConfig, OutputFormat, generate
+
+END = dt.date(2026, 11, 20)
+DAYS = 3
+FIRST = END - dt.timedelta(days=DAYS - 1)
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small generated landing directory: 3 clinics, 3 days, bad records and re-sends."""
+    out = tmp_path_factory.mktemp("landing")
+    generate(
+        GenerationConfig(
+            records=600,
+            days=DAYS,
+            end_date=END,
+            clinics=3,
+            seed=11,
+            output_format=OutputFormat.CSV,
+            invalid_rate=0.05,
+            out_dir=out,
+        )
+    )
+    (out / "ground_truth.csv").unlink()
+    return out
+
+
+@pytest.fixture
+def landing(seeded: Path, tmp_path: Path) -> Path:
+    """A private copy of the seeded landing directory, free to change."""
+    return Path(shutil.copytree(seeded, tmp_path / "landing"))
+
+
+@pytest.fixture
+def instance() -> Iterator[dg.DagsterInstance]:
+    with dg.instance_for_test() as test_instance:
+        yield test_instance
+
+
+def _run(
+    landing: Path, url: str, instance: dg.DagsterInstance, first: dt.date = FIRST
+) -> dg.ExecuteInProcessResult:
+    result = run.run_days(first, END, landing_dir=landing, database_url=url, instance=instance)
+    assert result.success, [e.message for e in result.all_events if e.is_failure]
+    return result
+
+
+def _snapshot(engine: Engine) -> dict[str, Any]:
+    """Everything the pipeline wrote, minus the times it wrote it at."""
+    cases, versions = table_of(IntakeCase), table_of(CaseVersion)
+    with engine.connect() as conn:
+        return {
+            "cases": conn.execute(
+                select(cases.c.intake_id, cases.c.version, cases.c.content_hash).order_by(
+                    cases.c.intake_id
+                )
+            ).all(),
+            "versions": conn.execute(
+                select(versions.c.intake_id, versions.c.version, versions.c.content_hash).order_by(
+                    versions.c.intake_id, versions.c.version
+                )
+            ).all(),
+            "classifications": conn.execute(
+                select(
+                    table_of(CaseClassification).c.intake_id,
+                    table_of(CaseClassification).c.mechanism,
+                    table_of(CaseClassification).c.triage,
+                ).order_by(table_of(CaseClassification).c.intake_id)
+            ).all(),
+            "counts": conn.execute(select(table_of(DailyCaseCount)).order_by(*table_of(DailyCaseCount).primary_key)).all(),
+            "quarantine": conn.execute(select(func.count()).select_from(table_of(QuarantinedRecord))).scalar_one(),
+            "files": conn.execute(select(func.count()).select_from(table_of(IngestedFile))).scalar_one(),
+        }
+
+
+def _totals(engine: Engine) -> summary.Totals:
+    with engine.connect() as conn:
+        return summary.totals(conn)
+
+
+def test_a_fresh_load_ingests_classifies_and_counts_every_record(
+    landing: Path, database_url: str, migrated_engine: Engine, instance: dg.DagsterInstance
+) -> None:
+    result = _run(landing, database_url, instance)
+    totals = _totals(migrated_engine)
+    files_on_disk = list(landing.glob("intake_*.csv"))
+    assert totals.files == len(files_on_disk)
+    assert totals.records_in == totals.loaded + totals.unchanged + totals.corrected + totals.quarantined
+    assert totals.quarantined > 0 and totals.loaded > 0
+    with migrated_engine.connect() as conn:
+        cases = conn.execute(select(func.count()).select_from(table_of(IntakeCase))).scalar_one()
+    assert totals.cases == cases == totals.loaded
+    assert sum(totals.by_triage.values()) == cases
+    checks = [e for e in result.get_asset_check_evaluations()]
+    assert checks and all(c.passed for c in checks if c.check_name != "quarantine_rate_below_threshold")
+    with migrated_engine.connect() as conn:
+        recorded = conn.execute(select(table_of(PipelineRun).c.status)).scalars().all()
+    assert recorded == ["success"]
+
+
+def test_running_the_same_days_again_changes_nothing(
+    landing: Path, database_url: str, migrated_engine: Engine, instance: dg.DagsterInstance
+) -> None:
+    _run(landing, database_url, instance)
+    before = _snapshot(migrated_engine)
+    _run(landing, database_url, instance)
+    assert _snapshot(migrated_engine) == before
+
+
+def test_a_later_file_with_a_re_send_and_a_correction_is_counted_as_such(
+    landing: Path, database_url: str, migrated_engine: Engine, instance: dg.DagsterInstance
+) -> None:
+    _run(landing, database_url, instance)
+    day_file = sorted(landing.glob(f"intake_clinic_north_{FIRST}.csv"))[0]
+    frame = pl.read_csv(day_file, infer_schema=False)
+    resend, corrected = frame.row(0, named=True), frame.row(1, named=True)
+    corrected["pain_score"] = "9" if corrected["pain_score"] != "9" else "8"
+    later = landing / f"intake_clinic_north_{END + dt.timedelta(days=1)}.csv"
+    pl.DataFrame([resend, corrected], schema=frame.schema).write_csv(later)
+    before = _totals(migrated_engine)
+    _run(landing, database_url, instance, first=END + dt.timedelta(days=1))
+    after = _totals(migrated_engine)
+    assert (after.unchanged - before.unchanged, after.corrected - before.corrected) == (1, 1)
+    versions = table_of(CaseVersion)
+    with migrated_engine.connect() as conn:
+        kept = conn.execute(
+            select(versions.c.version).where(versions.c.intake_id == corrected["intake_id"])
+        ).scalars().all()
+    assert sorted(kept) == [1, 2]
+
+
+def test_a_damaged_line_is_quarantined_and_the_rest_of_the_day_loads(
+    landing: Path, database_url: str, migrated_engine: Engine, instance: dg.DagsterInstance
+) -> None:
+    victim = sorted(landing.glob(f"intake_clinic_north_{END}.csv"))[0]
+    good_lines = victim.read_bytes().count(b"\n") - 1
+    with victim.open("ab") as handle:
+        handle.write(b'broken,"line with a stray quote,\xff\xfe\n')
+    _run(landing, database_url, instance)
+    files_table, quarantine = table_of(IngestedFile), table_of(QuarantinedRecord)
+    with migrated_engine.connect() as conn:
+        row = conn.execute(
+            select(files_table).where(files_table.c.source_path == str(victim))
+        ).one()
+        raw = conn.execute(
+            select(quarantine.c.raw_record).where(quarantine.c.file_id == row.id)
+        ).scalars().all()
+    assert row.status == "finished"
+    assert row.records_in >= good_lines + 1
+    assert any("stray quote" in r for r in raw)
+    assert row.records_loaded + row.records_unchanged + row.records_corrected > 0
+
+
+def test_a_new_rules_version_reclassifies_every_case_and_the_counts_follow(
+    landing: Path, database_url: str, migrated_engine: Engine, instance: dg.DagsterInstance
+) -> None:
+    _run(landing, database_url, instance)
+    counts_before = _snapshot(migrated_engine)["counts"]
+    classifications = table_of(CaseClassification)
+    with migrated_engine.begin() as conn:
+        conn.execute(update(classifications).values(rules_version="2000.1.1", triage="routine"))
+    definitions = run.definitions()
+    job = definitions.resolve_job_def("reclassify_job")
+    result = job.execute_in_process(
+        instance=instance, run_config={"resources": {"database": {"config": {"url": database_url}}}}
+    )
+    assert result.success
+    with migrated_engine.connect() as conn:
+        versions = conn.execute(select(classifications.c.rules_version).distinct()).scalars().all()
+    assert versions == [RULES_VERSION]
+    assert _snapshot(migrated_engine)["counts"] == counts_before
