@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from pipeline.cli import db_commands
+from pipeline.cli import classify_commands, db_commands, evaluate_commands
 
 app = typer.Typer(
     name="intake",
@@ -17,5 +17,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 app.add_typer(db_commands.app, name="db")
+app.command(name="classify")(classify_commands.classify)
+app.command(name="evaluate")(evaluate_commands.evaluate)
 
 __all__ = ["app"]
