@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Final
 
+import numpy as np
 import polars as pl
 
-from pipeline.classify.labels import label_lists
+from pipeline.classify.labels import LABEL_LISTS, as_text, label_lists
 from pipeline.classify.mechanism import (
     EVIDENCE_BITS,
     EVIDENCE_LABELS,
@@ -33,8 +34,6 @@ CLASSIFICATION_SCHEMA: Final = pl.Schema(
 findings that decided it (`field=value`, stable order), `triage` a `Triage` value,
 `triage_reasons` the `TriageReason` values that hold (contract order), `rules_version`
 `RULES_VERSION`."""
-
-_ROW: Final = "__row"
 
 
 def classify(valid: pl.DataFrame) -> pl.DataFrame:
@@ -66,9 +65,9 @@ def classify(valid: pl.DataFrame) -> pl.DataFrame:
         {
             "intake_id": decided["intake_id"],
             "mechanism": decided["mechanism"],
-            "mechanism_evidence": evidence,
+            "mechanism_evidence": as_text(evidence),
             "triage": decided["triage"],
-            "triage_reasons": label_lists(decided[REASON_BITS], TRIAGE_REASONS),
+            "triage_reasons": as_text(label_lists(decided[REASON_BITS], TRIAGE_REASONS)),
             "rules_version": pl.repeat(RULES_VERSION, decided.height, eager=True),
         },
         schema=CLASSIFICATION_SCHEMA,
@@ -76,15 +75,14 @@ def classify(valid: pl.DataFrame) -> pl.DataFrame:
 
 
 def _with_onset_evidence(decided: pl.DataFrame, evidence: pl.Series) -> pl.Series:
-    """Put the two dates in as evidence for cases whose pain began before the injury."""
-    rows = decided.with_row_index(_ROW).filter(pl.col(ONSET_BEFORE_INJURY))
-    dates = rows.select(_ROW, onset_evidence(rows).alias("dates"))
-    merged = (
-        pl.DataFrame({"evidence": evidence})
-        .with_row_index(_ROW)
-        .join(dates, on=_ROW, how="left", maintain_order="left")
-    )
-    return merged.select(pl.coalesce("dates", "evidence")).to_series()
+    """Put the two dates in as evidence for cases whose pain began before the injury (their
+    finding evidence is empty): their lists are appended and every case picks its own by
+    position."""
+    onset_rows = decided[ONSET_BEFORE_INJURY].arg_true().to_numpy()
+    dates = onset_evidence(decided[onset_rows]).cast(LABEL_LISTS)
+    position = np.arange(decided.height, dtype=np.uint32)
+    position[onset_rows] = decided.height + np.arange(len(onset_rows), dtype=np.uint32)
+    return pl.concat([evidence, dates]).gather(pl.Series(position))
 
 
 __all__ = ["CLASSIFICATION_SCHEMA", "RULES_VERSION", "classify"]

@@ -2,8 +2,8 @@
 
 Building a list of strings for every one of a million cases is slow; a bit set per case is
 one integer. Only the distinct bit sets (a few thousand at most) are turned into lists, and
-each case gets its list by lookup. Bit i stands for `labels[i]`, so every list comes out in
-the order of `labels`.
+each case gets its list by position, as categorical codes. Bit i stands for `labels[i]`, so
+every list comes out in the order of `labels`.
 """
 
 from __future__ import annotations
@@ -29,20 +29,29 @@ def bit_set(holds: Iterable[pl.Expr]) -> pl.Expr:
     ).cast(BITS)
 
 
+LABEL_LISTS: Final = pl.List(pl.Categorical())
+"""Lists of labels as categorical codes: gathering them for a million cases copies integers,
+not strings. `as_text` turns them into List(String) at the end."""
+
+
 def label_lists(bits: pl.Series, labels: Sequence[str]) -> pl.Series:
-    """Each bit set as the list of its labels, in the order of `labels`."""
-    lookup = pl.DataFrame({"bits": bits.unique()}).with_columns(
-        pl.concat_list(
-            pl.when((pl.col("bits") & pl.lit(1 << i, BITS)) != 0).then(pl.lit(label))
-            for i, label in enumerate(labels)
+    """Each bit set as the list of its labels (`LABEL_LISTS`), in the order of `labels`."""
+    distinct = bits.unique()
+    lists = (
+        pl.DataFrame({"bits": distinct})
+        .select(
+            pl.concat_list(
+                pl.when((pl.col("bits") & pl.lit(1 << i, BITS)) != 0).then(pl.lit(label))
+                for i, label in enumerate(labels)
+            ).list.drop_nulls()
         )
-        .list.drop_nulls()
-        .cast(pl.List(pl.String))
-        .alias("labels")
+        .to_series()
+        .cast(LABEL_LISTS)
     )
-    return (
-        pl.DataFrame({"bits": bits})
-        .join(lookup, on="bits", how="left", maintain_order="left")
-        .get_column("labels")
-        .rename(bits.name)
-    )
+    positions = pl.Series(range(len(distinct)), dtype=pl.UInt32)
+    return lists.gather(bits.replace_strict(distinct, positions, return_dtype=pl.UInt32))
+
+
+def as_text(lists: pl.Series) -> pl.Series:
+    """Label lists as List(String)."""
+    return lists.cast(pl.List(pl.String))

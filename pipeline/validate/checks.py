@@ -62,6 +62,15 @@ def typed_value(name: str) -> pl.Expr:
     return pl.col(value_column(name))
 
 
+_MICROSECONDS_PER_DAY: Final = 86_400_000_000
+
+
+def utc_date(instant: pl.Expr) -> pl.Expr:
+    """The UTC calendar date of a UTC instant (by arithmetic on the epoch, which is far faster
+    than converting through the time zone for every value)."""
+    return (instant.dt.epoch("us") // _MICROSECONDS_PER_DAY).cast(pl.Int32).cast(pl.Date)
+
+
 def parsed_values() -> dict[str, pl.Expr]:
     """Every typed field's parsed value (before its range is checked), by value column name."""
     return {

@@ -28,6 +28,7 @@ from pipeline.validate.checks import (
     intake_checks,
     parsed_values,
     typed_value,
+    utc_date,
     value_column,
 )
 from pipeline.validate.content_hash import content_hash
@@ -88,7 +89,7 @@ def validate(records: pl.DataFrame, now: datetime) -> Validated:
     checked = (
         frame.lazy()
         .with_columns(**parsed_values())
-        .with_columns(typed_value(INTAKE_TIME).dt.date().alias(INTAKE_DATE))
+        .with_columns(utc_date(typed_value(INTAKE_TIME)).alias(INTAKE_DATE))
         .with_columns(**{c.column: c.failed for c in [*own, *cross]})
         .with_columns(
             pl.any_horizontal(pl.col(c.column) for c in checks)
