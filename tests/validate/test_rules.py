@@ -209,6 +209,9 @@ def test_the_content_hash_is_sha256_of_the_documented_canonical_text() -> None:
         (date(2026, 11, 10) - date(1970, 1, 1)).days,
         (date(2026, 11, 15) - date(1970, 1, 1)).days,
     )
+    # booleans in contract order: knee_instability false, knee_effusion -, worse_with_walking -,
+    # antalgic_gait false, trendelenburg -, trochanteric -, knee provocation -, fever -, rest false
+    booleans = int("022022220", 3)
     text = "|".join(
         [
             "intake-record-v1",
@@ -221,27 +224,19 @@ def test_the_content_hash_is_sha256_of_the_documented_canonical_text() -> None:
             "contusion",
             "left",
             str(days[0]),
-            "0",
-            "",
             "left",
             str(days[1]),
             "buttock",
             "4",
             "stable",
             "",
-            "0",
-            "",
-            "",
-            "",
-            "",
             "",
             "",
             "",
             "full",
             "37500000",
-            "",
-            "0",
             "3:a|b",
+            str(booleans),
         ]
     )
     assert row["content_hash"] == hashlib.sha256(text.encode()).hexdigest()
