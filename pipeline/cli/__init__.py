@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from pipeline.cli import db_commands, run_command, seed_command
+from pipeline.cli import (
+    classify_commands,
+    db_commands,
+    evaluate_commands,
+    run_command,
+    seed_command,
+)
 
 app = typer.Typer(
     name="intake",
@@ -18,6 +24,8 @@ app = typer.Typer(
 )
 app.add_typer(db_commands.app, name="db")
 app.command(name="seed")(seed_command.seed_intake_files)
+app.command(name="classify")(classify_commands.classify)
+app.command(name="evaluate")(evaluate_commands.evaluate)
 app.command(name="run")(run_command.run_pipeline)
 
 __all__ = ["app"]

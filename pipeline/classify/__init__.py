@@ -1,0 +1,88 @@
+"""Classify valid intake cases: mechanism with its evidence, triage with its reasons, and the
+version of the rule set that decided them. The rules are in `pipeline.classify.rules`."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+import polars as pl
+
+from pipeline.classify.labels import LABEL_LISTS, as_text, label_lists
+from pipeline.classify.mechanism import (
+    EVIDENCE_BITS,
+    EVIDENCE_LABELS,
+    ONSET_BEFORE_INJURY,
+    mechanism_columns,
+    onset_evidence,
+)
+from pipeline.classify.rules import RULES_VERSION
+from pipeline.classify.triage import INTAKE_DATE, REASON_BITS, triage_columns
+from pipeline.contract.outputs import TRIAGE_REASONS
+
+CLASSIFICATION_SCHEMA: Final = pl.Schema(
+    {
+        "intake_id": pl.String(),
+        "mechanism": pl.String(),
+        "mechanism_evidence": pl.List(pl.String()),
+        "triage": pl.String(),
+        "triage_reasons": pl.List(pl.String()),
+        "rules_version": pl.String(),
+    }
+)
+"""One classification per case: `mechanism` is a `Mechanism` value, `mechanism_evidence` the
+findings that decided it (`field=value`, stable order), `triage` a `Triage` value,
+`triage_reasons` the `TriageReason` values that hold (contract order), `rules_version`
+`RULES_VERSION`."""
+
+
+def classify(valid: pl.DataFrame) -> pl.DataFrame:
+    """Classify valid records (`pipeline.validate.rules.VALID_SCHEMA`, or any frame with the
+    contract's typed fields; `intake_date` is derived from `intake_at` when absent). Row i of
+    the result is the classification of row i of `valid`."""
+    frame = valid.lazy()
+    if INTAKE_DATE not in valid.columns:
+        frame = frame.with_columns(pl.col("intake_at").dt.date().alias(INTAKE_DATE))
+    decided = (
+        mechanism_columns(frame)
+        .with_columns(*triage_columns())
+        .select(
+            "intake_id",
+            "mechanism",
+            EVIDENCE_BITS,
+            ONSET_BEFORE_INJURY,
+            "triage",
+            REASON_BITS,
+            "hip_pain_onset_date",
+            "injury_date",
+        )
+        .collect()
+    )
+    evidence = label_lists(decided[EVIDENCE_BITS], EVIDENCE_LABELS)
+    if decided[ONSET_BEFORE_INJURY].any():
+        evidence = _with_onset_evidence(decided, evidence)
+    return pl.DataFrame(
+        {
+            "intake_id": decided["intake_id"],
+            "mechanism": decided["mechanism"],
+            "mechanism_evidence": as_text(evidence),
+            "triage": decided["triage"],
+            "triage_reasons": as_text(label_lists(decided[REASON_BITS], TRIAGE_REASONS)),
+            "rules_version": pl.repeat(RULES_VERSION, decided.height, eager=True),
+        },
+        schema=CLASSIFICATION_SCHEMA,
+    )
+
+
+def _with_onset_evidence(decided: pl.DataFrame, evidence: pl.Series) -> pl.Series:
+    """Put the two dates in as evidence for cases whose pain began before the injury (their
+    finding evidence is empty): their lists are appended and every case picks its own by
+    position."""
+    onset_rows = decided[ONSET_BEFORE_INJURY].arg_true().to_numpy()
+    dates = onset_evidence(decided[onset_rows]).cast(LABEL_LISTS)
+    position = np.arange(decided.height, dtype=np.uint32)
+    position[onset_rows] = decided.height + np.arange(len(onset_rows), dtype=np.uint32)
+    return pl.concat([evidence, dates]).gather(pl.Series(position))
+
+
+__all__ = ["CLASSIFICATION_SCHEMA", "RULES_VERSION", "classify"]

@@ -1,0 +1,63 @@
+"""Triage, vectorized, exactly as the contract says.
+
+- `urgent` when any red flag holds: `pain_trend = rapidly_worsening` (`rapid_worsening`),
+  `weight_bearing = none` (`no_weight_bearing`), `temperature_c >= 38.0` or
+  `fever_reported = true` (`fever`);
+- otherwise `evaluate` when the hip pain has lasted `PERSISTENT_PAIN_DAYS` or more (from
+  `hip_pain_onset_date` to the date of intake) and `rest_tried = true`
+  (`persistent_despite_rest`);
+- otherwise `routine`.
+
+`triage_reasons` lists every reason that holds, in the contract's order, so an urgent case
+whose pain also persists despite rest says so too (more for the clinician to know, never
+less). A field not given is never a red flag and never hides one: fever holds when either the
+measured temperature or the patient's report shows it, whichever is given.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import polars as pl
+
+from pipeline.classify.labels import bit_set
+from pipeline.classify.rules import FEVER_TEMPERATURE_C, PERSISTENT_PAIN_DAYS
+from pipeline.contract.outputs import TRIAGE_REASONS, Triage, TriageReason
+
+INTAKE_DATE: Final = "intake_date"
+RED_FLAGS: Final = (
+    TriageReason.RAPID_WORSENING,
+    TriageReason.NO_WEIGHT_BEARING,
+    TriageReason.FEVER,
+)
+"""The reasons that make a case urgent."""
+REASON_BITS: Final = "triage_reason_bits"
+"""Column of the reasons that hold, as a bit set over `TRIAGE_REASONS` (see `labels`)."""
+
+
+def reason_holds() -> dict[TriageReason, pl.Expr]:
+    """For each triage reason, whether it holds (never null), in the contract's order."""
+    days_of_pain = (pl.col(INTAKE_DATE) - pl.col("hip_pain_onset_date")).dt.total_days()
+    holds = {
+        TriageReason.RAPID_WORSENING: pl.col("pain_trend") == "rapidly_worsening",
+        TriageReason.NO_WEIGHT_BEARING: pl.col("weight_bearing") == "none",
+        TriageReason.FEVER: (pl.col("temperature_c") >= FEVER_TEMPERATURE_C).fill_null(False)
+        | pl.col("fever_reported").fill_null(False),
+        TriageReason.PERSISTENT_DESPITE_REST: (days_of_pain >= PERSISTENT_PAIN_DAYS)
+        & pl.col("rest_tried"),
+    }
+    assert tuple(r.value for r in holds) == TRIAGE_REASONS  # the contract's order
+    return {reason: held.fill_null(False) for reason, held in holds.items()}
+
+
+def triage_columns() -> list[pl.Expr]:
+    """`triage` (String) and the reasons that hold as a bit set (`REASON_BITS`)."""
+    holds = reason_holds()
+    triage = (
+        pl.when(pl.any_horizontal(holds[flag] for flag in RED_FLAGS))
+        .then(pl.lit(Triage.URGENT.value))
+        .when(holds[TriageReason.PERSISTENT_DESPITE_REST])
+        .then(pl.lit(Triage.EVALUATE.value))
+        .otherwise(pl.lit(Triage.ROUTINE.value))
+    )
+    return [triage.alias("triage"), bit_set(holds.values()).alias(REASON_BITS)]

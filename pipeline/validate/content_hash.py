@@ -1,0 +1,82 @@
+"""The content hash of a valid record: SHA-256 of its contract values in a canonical text.
+
+Two records hash the same exactly when their contract values are the same after parsing, however
+they were written: CSV or JSON Lines, `TRUE` or `true` or `1`, `+01:00` or the same instant in
+`Z`. The database uses it to tell an exact re-send (same hash: nothing changes) from a
+correction (same `intake_id`, new hash).
+
+The canonical text, version `CANONICAL_VERSION`, is the version followed by every contract
+field that is not a boolean, in contract order, then all booleans as one number, each part
+preceded by `|`:
+
+- identifiers and enum values: the value;
+- integers: the number in decimal;
+- decimals: the value in millionths, rounded, in decimal (37.5 -> `37500000`);
+- dates: days since 1970-01-01; date-times: microseconds since 1970-01-01T00:00:00Z;
+- free text: its length in characters, `:`, then the text (so any text is unambiguous);
+- a field not given: nothing;
+- the booleans: digit i (base 3, most significant first) is the i-th boolean field in
+  contract order, 0 false, 1 true, 2 not given; the number in decimal (one part instead of
+  nine keeps the text short and the hash fast).
+
+No value but free text can contain `|` (identifiers, enum values and numbers have no such
+character), so the text decodes to exactly one record. The hash is the lowercase hex SHA-256
+of the text's UTF-8 bytes, computed in Rust by polars-hash (it is the standard SHA-256:
+`hashlib.sha256(text.encode()).hexdigest()` gives the same).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import polars as pl
+from polars_hash import CryptographicHashingNameSpace
+
+from pipeline.contract.fields import FIELDS, Field, FieldType
+
+CANONICAL_VERSION: Final = "intake-record-v1"
+BOOLEAN_FIELDS: Final = tuple(f.name for f in FIELDS if f.type is FieldType.BOOLEAN)
+_NOT_GIVEN_DIGIT: Final = 2
+_BASE: Final = 3
+DECIMAL_SCALE: Final = 1_000_000
+"""Decimals enter the canonical text in millionths."""
+SEPARATOR: Final = "|"
+
+
+def canonical_text(columns: dict[str, pl.Expr] | None = None) -> pl.Expr:
+    """The canonical text of each record from its typed field columns (by default the columns
+    named like the fields)."""
+
+    def column(name: str) -> pl.Expr:
+        return columns[name] if columns is not None else pl.col(name)
+
+    parts = [pl.lit(CANONICAL_VERSION)]
+    for field in FIELDS:
+        if field.type is not FieldType.BOOLEAN:
+            parts.append(_canonical(field, column(field.name)).fill_null(""))
+    booleans = pl.sum_horizontal(
+        column(name).cast(pl.Int64).fill_null(_NOT_GIVEN_DIGIT)
+        * _BASE ** (len(BOOLEAN_FIELDS) - 1 - i)
+        for i, name in enumerate(BOOLEAN_FIELDS)
+    )
+    parts.append(booleans.cast(pl.String))
+    return pl.concat_str(parts, separator=SEPARATOR)
+
+
+def content_hash(columns: dict[str, pl.Expr] | None = None) -> pl.Expr:
+    """The hex SHA-256 of each record's canonical text (64 lowercase hex characters)."""
+    return CryptographicHashingNameSpace(canonical_text(columns)).sha2_256()
+
+
+def _canonical(field: Field, column: pl.Expr) -> pl.Expr:
+    match field.type:
+        case FieldType.DECIMAL:
+            return (column * DECIMAL_SCALE).round(0).cast(pl.Int64).cast(pl.String)
+        case FieldType.DATE:
+            return column.cast(pl.Int32).cast(pl.String)
+        case FieldType.DATETIME:
+            return column.dt.epoch("us").cast(pl.String)
+        case FieldType.TEXT:
+            return pl.concat_str(column.str.len_chars().cast(pl.String), pl.lit(":"), column)
+        case _:  # identifiers, enums and integers are their own canonical text
+            return column.cast(pl.String)

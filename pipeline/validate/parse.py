@@ -1,0 +1,101 @@
+"""Turn a field's text into its contract type, vectorized: each parser gives the typed value,
+null when the field is not given or its text cannot be read as the type (a given text with a
+null value is a `type` or `allowed_values` failure).
+
+The accepted spellings are the contract's, read strictly; where the contract is silent the
+choice is the one that cannot change a clinical meaning:
+
+- booleans: `true`/`false`, `1`/`0`, `yes`/`no` in any letter case (the contract's CSV rule,
+  applied to JSON Lines too, where a JSON boolean arrives as `true`/`false`);
+- integers: optional sign and digits (`+5`, `05`); `5.0` is not an integer; a JSON number
+  written `5.0` arrives as `5` and is one;
+- decimals: a finite decimal number; `nan` and `inf` are not measurements;
+- dates: exactly `YYYY-MM-DD`, a real calendar day;
+- date-times: `YYYY-MM-DDTHH:MM:SS`, optional fraction (to the microsecond, finer digits are
+  cut off), optional offset `Z` or `+HH:MM`/`-HH:MM`; without an offset it is UTC;
+- enum values: exactly as the contract spells them (letter case matters).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Final
+
+import polars as pl
+
+from pipeline.contract.fields import BOOLEAN_FALSE, BOOLEAN_TRUE, Field, FieldType
+
+DATE_FORMAT: Final = "%Y-%m-%d"
+DATE_PATTERN: Final = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+DATETIME_PATTERN: Final = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})?$"
+)
+DATETIME_FORMAT: Final = "%Y-%m-%dT%H:%M:%S%.f%#z"
+UTC_SUFFIX: Final = "Z"
+_OFFSET_LENGTH: Final = len("+01:00")
+
+
+def _letter_cases(word: str) -> list[str]:
+    return sorted(
+        {"".join(c) for c in itertools.product(*((ch.lower(), ch.upper()) for ch in word))}
+    )
+
+
+_TRUE_SPELLINGS: Final = [s for word in BOOLEAN_TRUE for s in _letter_cases(word)]
+_FALSE_SPELLINGS: Final = [s for word in BOOLEAN_FALSE for s in _letter_cases(word)]
+BOOLEAN_SPELLINGS: Final = pl.Enum(_TRUE_SPELLINGS + _FALSE_SPELLINGS)
+"""Every accepted spelling of a boolean, true ones first: looking a text up in this enum is
+the fastest exact, case-insensitive match polars offers."""
+
+
+def parse_boolean(name: str) -> pl.Expr:
+    code = pl.col(name).cast(BOOLEAN_SPELLINGS, strict=False).to_physical()
+    return code < len(_TRUE_SPELLINGS)
+
+
+def parse_integer(name: str) -> pl.Expr:
+    """The integer as Int64 (the range, checked separately, makes it fit the contract type)."""
+    return pl.col(name).str.to_integer(strict=False)
+
+
+def parse_decimal(name: str) -> pl.Expr:
+    number = pl.col(name).cast(pl.Float64, strict=False)
+    return pl.when(number.is_finite()).then(number)
+
+
+def parse_date(name: str) -> pl.Expr:
+    text = pl.col(name)
+    return pl.when(text.str.contains(DATE_PATTERN)).then(
+        text.str.to_date(DATE_FORMAT, strict=False, cache=False)
+    )
+
+
+def parse_datetime(name: str) -> pl.Expr:
+    """An instant in UTC; a date-time without an offset is taken as UTC (the contract)."""
+    text = pl.col(name)
+    has_offset = text.str.ends_with(UTC_SUFFIX) | text.str.slice(-_OFFSET_LENGTH, 1).is_in(
+        ["+", "-"]
+    )
+    with_offset = pl.when(has_offset).then(text).otherwise(text + UTC_SUFFIX)
+    return pl.when(text.str.contains(DATETIME_PATTERN)).then(
+        with_offset.str.to_datetime(
+            DATETIME_FORMAT, strict=False, time_unit="us", time_zone="UTC", cache=False
+        )
+    )
+
+
+def parse_enum(field: Field) -> pl.Expr:
+    return pl.col(field.name).cast(pl.Enum(list(field.allowed)), strict=False)
+
+
+PARSERS: Final[dict[FieldType, Callable[[Field], pl.Expr]]] = {
+    FieldType.BOOLEAN: lambda f: parse_boolean(f.name),
+    FieldType.INTEGER: lambda f: parse_integer(f.name),
+    FieldType.DECIMAL: lambda f: parse_decimal(f.name),
+    FieldType.DATE: lambda f: parse_date(f.name),
+    FieldType.DATETIME: lambda f: parse_datetime(f.name),
+    FieldType.ENUM: parse_enum,
+}
+"""The parser of each field type that has one (identifiers and free text are text already)."""
