@@ -68,7 +68,8 @@ def test_dg_check_defs_accepts_the_project() -> None:
 
 def test_the_morning_schedule_runs_the_previous_day() -> None:
     context = dg.build_schedule_context(
-        scheduled_execution_time=dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.UTC)
+        scheduled_execution_time=dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.UTC),
+        repository_def=run.definitions().get_repository_def(),
     )
     requests = list(daily_ingest_schedule.evaluate_tick(context).run_requests or [])
     assert [r.partition_key for r in requests] == ["2026-11-24"]
@@ -91,7 +92,7 @@ def _evaluate(landing: Path, cursor: str | None) -> dg.SensorResult:
 def test_the_landing_sensor_requests_each_day_with_new_files_once(landing: Path) -> None:
     days = sorted({p.stem.rsplit("_", 1)[1] for p in landing.glob("intake_*.csv")})
     first = _evaluate(landing, None)
-    assert sorted(r.partition_key for r in first.run_requests or []) == days
+    assert sorted(str(r.partition_key) for r in first.run_requests or []) == days
     again = _evaluate(landing, first.cursor)
     assert again.run_requests == []
     assert again.cursor == first.cursor
@@ -125,7 +126,9 @@ def ingest_job() -> dg.JobDefinition:
 
 @pytest.fixture
 def persistent_instance(tmp_path: Path) -> Iterator[dg.DagsterInstance]:
-    with dg.instance_for_test(temp_dir=str(tmp_path / "dagster")) as instance:
+    home = tmp_path / "dagster"
+    home.mkdir()
+    with dg.instance_for_test(temp_dir=str(home)) as instance:
         yield instance
 
 

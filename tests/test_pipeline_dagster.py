@@ -3,6 +3,7 @@ load again, corrections and re-sends, a damaged file, a rules-version change."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import shutil
 from collections.abc import Iterator
@@ -10,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
-import polars as pl
 import pytest
 from sqlalchemy import Engine, func, select, update
 
@@ -67,9 +67,11 @@ def instance() -> Iterator[dg.DagsterInstance]:
 
 
 def _run(
-    landing: Path, url: str, instance: dg.DagsterInstance, first: dt.date = FIRST
+    landing: Path, url: str, instance: dg.DagsterInstance, day: dt.date | None = None
 ) -> dg.ExecuteInProcessResult:
-    result = run.run_days(first, END, landing_dir=landing, database_url=url, instance=instance)
+    """Run the seeded days, or one `day`, through the ingestion job."""
+    first, last = (day, day) if day else (FIRST, END)
+    result = run.run_days(first, last, landing_dir=landing, database_url=url, instance=instance)
     assert result.success, [e.message for e in result.all_events if e.is_failure]
     return result
 
@@ -96,9 +98,15 @@ def _snapshot(engine: Engine) -> dict[str, Any]:
                     table_of(CaseClassification).c.triage,
                 ).order_by(table_of(CaseClassification).c.intake_id)
             ).all(),
-            "counts": conn.execute(select(table_of(DailyCaseCount)).order_by(*table_of(DailyCaseCount).primary_key)).all(),
-            "quarantine": conn.execute(select(func.count()).select_from(table_of(QuarantinedRecord))).scalar_one(),
-            "files": conn.execute(select(func.count()).select_from(table_of(IngestedFile))).scalar_one(),
+            "counts": conn.execute(
+                select(table_of(DailyCaseCount)).order_by(*table_of(DailyCaseCount).primary_key)
+            ).all(),
+            "quarantine": conn.execute(
+                select(func.count()).select_from(table_of(QuarantinedRecord))
+            ).scalar_one(),
+            "files": conn.execute(
+                select(func.count()).select_from(table_of(IngestedFile))
+            ).scalar_one(),
         }
 
 
@@ -114,14 +122,19 @@ def test_a_fresh_load_ingests_classifies_and_counts_every_record(
     totals = _totals(migrated_engine)
     files_on_disk = list(landing.glob("intake_*.csv"))
     assert totals.files == len(files_on_disk)
-    assert totals.records_in == totals.loaded + totals.unchanged + totals.corrected + totals.quarantined
-    assert totals.quarantined > 0 and totals.loaded > 0
+    assert (
+        totals.records_in
+        == totals.loaded + totals.unchanged + totals.corrected + totals.quarantined
+    )
+    assert totals.quarantined > 0
+    assert totals.loaded > 0
     with migrated_engine.connect() as conn:
         cases = conn.execute(select(func.count()).select_from(table_of(IntakeCase))).scalar_one()
     assert totals.cases == cases == totals.loaded
     assert sum(totals.by_triage.values()) == cases
-    checks = [e for e in result.get_asset_check_evaluations()]
-    assert checks and all(c.passed for c in checks if c.check_name != "quarantine_rate_below_threshold")
+    checks = list(result.get_asset_check_evaluations())
+    assert checks
+    assert all(c.passed for c in checks if c.check_name != "quarantine_rate_below_threshold")
     with migrated_engine.connect() as conn:
         recorded = conn.execute(select(table_of(PipelineRun).c.status)).scalars().all()
     assert recorded == ["success"]
@@ -141,20 +154,31 @@ def test_a_later_file_with_a_re_send_and_a_correction_is_counted_as_such(
 ) -> None:
     _run(landing, database_url, instance)
     day_file = sorted(landing.glob(f"intake_clinic_north_{FIRST}.csv"))[0]
-    frame = pl.read_csv(day_file, infer_schema=False)
-    resend, corrected = frame.row(0, named=True), frame.row(1, named=True)
+    cases = table_of(IntakeCase)
+    with migrated_engine.connect() as conn:
+        loaded = set(conn.execute(select(cases.c.intake_id)).scalars())
+    with day_file.open(newline="", encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r.get("intake_id") in loaded]
+    resend, corrected = rows[0], dict(rows[1])
     corrected["pain_score"] = "9" if corrected["pain_score"] != "9" else "8"
     later = landing / f"intake_clinic_north_{END + dt.timedelta(days=1)}.csv"
-    pl.DataFrame([resend, corrected], schema=frame.schema).write_csv(later)
+    with later.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(resend))
+        writer.writeheader()
+        writer.writerows([resend, corrected])
     before = _totals(migrated_engine)
-    _run(landing, database_url, instance, first=END + dt.timedelta(days=1))
+    _run(landing, database_url, instance, day=END + dt.timedelta(days=1))
     after = _totals(migrated_engine)
     assert (after.unchanged - before.unchanged, after.corrected - before.corrected) == (1, 1)
     versions = table_of(CaseVersion)
     with migrated_engine.connect() as conn:
-        kept = conn.execute(
-            select(versions.c.version).where(versions.c.intake_id == corrected["intake_id"])
-        ).scalars().all()
+        kept = (
+            conn.execute(
+                select(versions.c.version).where(versions.c.intake_id == corrected["intake_id"])
+            )
+            .scalars()
+            .all()
+        )
     assert sorted(kept) == [1, 2]
 
 
@@ -171,9 +195,11 @@ def test_a_damaged_line_is_quarantined_and_the_rest_of_the_day_loads(
         row = conn.execute(
             select(files_table).where(files_table.c.source_path == str(victim))
         ).one()
-        raw = conn.execute(
-            select(quarantine.c.raw_record).where(quarantine.c.file_id == row.id)
-        ).scalars().all()
+        raw = (
+            conn.execute(select(quarantine.c.raw_record).where(quarantine.c.file_id == row.id))
+            .scalars()
+            .all()
+        )
     assert row.status == "finished"
     assert row.records_in >= good_lines + 1
     assert any("stray quote" in r for r in raw)

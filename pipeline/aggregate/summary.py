@@ -56,4 +56,14 @@ def totals(connection: Connection) -> Totals:
         )
         return {str(key): int(value) for key, value in rows}
 
-    return Totals(*(int(v) for v in files), by_mechanism=by("mechanism"), by_triage=by("triage"))
+    count, records_in, loaded, unchanged, corrected, quarantined = (int(v) for v in files)
+    return Totals(
+        files=count,
+        records_in=records_in,
+        loaded=loaded,
+        unchanged=unchanged,
+        corrected=corrected,
+        quarantined=quarantined,
+        by_mechanism=by("mechanism"),
+        by_triage=by("triage"),
+    )

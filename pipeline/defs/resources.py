@@ -1,6 +1,5 @@
 """Resources: the database and the landing store, configured from the environment."""
 
-from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path

@@ -10,7 +10,6 @@ only adds what is new. Steps hand data to each other through the database and th
 store only, so any executor can run them in separate processes or machines.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 
@@ -24,6 +23,7 @@ from pipeline.classify import RULES_VERSION, classify
 from pipeline.defs.partitions import intake_days
 from pipeline.defs.resources import IntakeDatabase, LandingStore
 from pipeline.load import classifications, files, merge, runs, stage
+from pipeline.load.landing import LandedFile
 from pipeline.validate import validate_file
 
 GROUP = "intake"
@@ -51,10 +51,11 @@ def _preview(frame: pl.DataFrame) -> dg.MetadataValue:
 )
 def landed_files(
     context: dg.AssetExecutionContext, database: IntakeDatabase, landing_store: LandingStore
-) -> dg.MaterializeResult:
+) -> dg.MaterializeResult[None]:
     """Intake files the clinics sent for the day, registered by content hash. A file whose
     exact bytes were ingested before is recognised and not ingested again."""
-    new, known = [], []
+    new: list[files.RegisteredFile] = []
+    known: list[LandedFile] = []
     for day in _days(context):
         with database.engine.begin() as connection:
             registration = files.register(connection, landing_store.files_for_day(day), _now())
@@ -83,7 +84,7 @@ def landed_files(
 )
 def validated_records(
     context: dg.AssetExecutionContext, database: IntakeDatabase
-) -> dg.MaterializeResult:
+) -> dg.MaterializeResult[None]:
     """Every record of the day's new files checked against the intake contract: valid records
     are staged for the merge, invalid ones quarantined with every reason (field, rule, value)."""
     records_in = quarantined = 0
@@ -126,7 +127,7 @@ def validated_records(
 )
 def intake_cases(
     context: dg.AssetExecutionContext, database: IntakeDatabase
-) -> dg.MaterializeResult:
+) -> dg.MaterializeResult[None]:
     """The current content of every case, one per intake id. New ids are loaded, re-sent
     records change nothing, corrections become a new case version (the earlier one is kept)."""
     loaded = unchanged = corrected = 0
@@ -159,7 +160,7 @@ def intake_cases(
 )
 def case_classifications(
     context: dg.AssetExecutionContext, database: IntakeDatabase
-) -> dg.MaterializeResult:
+) -> dg.MaterializeResult[None]:
     """How the knee pain reached the hip (mechanism, with its evidence) and how urgent each
     case is (triage, with its reasons), by the current version of the rule set."""
     classified = 0
@@ -184,7 +185,7 @@ def case_classifications(
 )
 def daily_case_counts(
     context: dg.AssetExecutionContext, database: IntakeDatabase
-) -> dg.MaterializeResult:
+) -> dg.MaterializeResult[None]:
     """Classified cases per intake day, clinic, mechanism, triage, knee injury, age band and
     sex: what the dashboard reads. Refreshes the day and any day a correction touched."""
     rows = 0

@@ -1,6 +1,5 @@
 """Asset checks: blocking where a failure must stop the flow, a warning for quarantine."""
 
-from __future__ import annotations
 
 import datetime as dt
 import os

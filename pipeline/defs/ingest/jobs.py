@@ -1,17 +1,14 @@
 """The ingestion job: every ingestion asset (and its checks) for a day or a range of days."""
 
-from __future__ import annotations
 
 from typing import Final
 
 import dagster as dg
 
 from pipeline.defs.ingest.assets import GROUP
-from pipeline.defs.partitions import intake_days
 
 ingest_job: Final = dg.define_asset_job(
     name="ingest_job",
     selection=dg.AssetSelection.groups(GROUP),
-    partitions_def=intake_days,
     description="Land, validate, load, classify and aggregate the intake files of a day.",
 )

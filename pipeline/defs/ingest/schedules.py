@@ -1,19 +1,23 @@
 """Every morning, ingest the day before."""
 
-from __future__ import annotations
-
+import datetime as dt
 from typing import Final
 
 import dagster as dg
 
 from pipeline.defs.ingest.jobs import ingest_job
 
-MORNING_HOUR_UTC: Final = 6
+MORNING_CRON: Final = "0 6 * * *"
+"""06:00 UTC every day."""
 
-daily_ingest_schedule: Final = dg.build_schedule_from_partitioned_job(
-    ingest_job,
-    name="daily_ingest_schedule",
+
+@dg.schedule(
+    job=ingest_job,
+    cron_schedule=MORNING_CRON,
+    execution_timezone="UTC",
     description="Runs the previous day's partition every morning at 06:00 UTC.",
-    hour_of_day=MORNING_HOUR_UTC,
-    minute_of_hour=0,
 )
+def daily_ingest_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:
+    scheduled = context.scheduled_execution_time or dt.datetime.now(dt.UTC)
+    yesterday = (scheduled.astimezone(dt.UTC) - dt.timedelta(days=1)).date().isoformat()
+    return dg.RunRequest(run_key=yesterday, partition_key=yesterday)

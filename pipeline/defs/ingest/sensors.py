@@ -4,7 +4,6 @@ The cursor remembers each file's size, modification time and content hash; a fil
 again only when its size or time changed, and counts as changed only when its hash did.
 """
 
-from __future__ import annotations
 
 import datetime as dt
 import hashlib
@@ -54,7 +53,7 @@ def scan(store: LandingStore, seen: Seen) -> tuple[Seen, dict[str, list[str]]]:
 def landing_sensor(
     context: dg.SensorEvaluationContext, landing_store: LandingStore
 ) -> dg.SensorResult:
-    seen: Seen = {k: tuple(v) for k, v in json.loads(context.cursor or "{}").items()}  # type: ignore[misc]
+    seen: Seen = {k: (v[0], v[1], v[2]) for k, v in json.loads(context.cursor or "{}").items()}
     now, changed = scan(landing_store, seen)
     valid_keys = set(intake_days.get_partition_keys())
     requests, skipped = [], []

@@ -1,6 +1,5 @@
 """Re-classify every case whose classification is stale, then rebuild the daily counts."""
 
-from __future__ import annotations
 
 import datetime as dt
 
