@@ -17,7 +17,8 @@ only when the form records it (a field not filled in is no evidence either way).
 - none, or hip pain that began before the knee injury: `undetermined` (pain that was there
   before the injury did not travel up from the knee).
 
-Evidence is listed as `field=value`, in the order of the tables below.
+Evidence is listed as `field=value`, in the order findings first appear in the tables below
+(a finding two tables share, such as groin pain, keeps its first place).
 """
 
 from __future__ import annotations

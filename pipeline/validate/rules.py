@@ -130,15 +130,18 @@ def _canonical_inputs() -> dict[str, pl.Expr]:
 
 
 def _conform(records: pl.DataFrame) -> pl.DataFrame:
-    """The records with every column of `RAW_RECORD_SCHEMA` (absent ones null)."""
+    """The records with every column of `RAW_RECORD_SCHEMA` (absent ones null), in one chunk:
+    columns cut into different chunks (as readers that assemble pieces leave them) make every
+    later step realign them, which costs more than aligning once here."""
     missing = [
         pl.lit(None, dtype).alias(name)
         for name, dtype in RAW_RECORD_SCHEMA.items()
         if name not in records.columns
     ]
-    return records.with_columns(missing).select(
+    conformed = records.with_columns(missing).select(
         pl.col(name).cast(dtype) for name, dtype in RAW_RECORD_SCHEMA.items()
     )
+    return conformed if max(conformed.n_chunks("all"), default=1) <= 1 else conformed.rechunk()
 
 
 def _reasons(checks: list[Check]) -> pl.Expr:
