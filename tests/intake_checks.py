@@ -218,7 +218,8 @@ def typed_values(record: RawRecord) -> dict[str, Any]:
 
 
 def triage_of(record: RawRecord) -> tuple[str, list[str]]:
-    """Triage and reasons by the contract's exact rules, worked out here independently."""
+    """Triage and reasons by the contract's exact rules, worked out here independently.
+    Every reason that holds is listed, an urgent case's persistent pain included."""
     v = typed_values(record)
     urgent = []
     if v["pain_trend"] == "rapidly_worsening":
@@ -228,11 +229,12 @@ def triage_of(record: RawRecord) -> tuple[str, list[str]]:
     temperature = v["temperature_c"]
     if (temperature is not None and temperature >= 38.0) or v["fever_reported"] is True:
         urgent.append("fever")
-    if urgent:
-        return "urgent", urgent
     hip_pain_days = (v["intake_at"].date() - v["hip_pain_onset_date"]).days
-    if hip_pain_days >= 21 and v["rest_tried"] is True:
-        return "evaluate", ["persistent_despite_rest"]
+    persistent = ["persistent_despite_rest"] if hip_pain_days >= 21 and v["rest_tried"] else []
+    if urgent:
+        return "urgent", urgent + persistent
+    if persistent:
+        return "evaluate", persistent
     return "routine", []
 
 

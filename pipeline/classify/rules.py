@@ -34,11 +34,8 @@ RULES_VERSION: Final[str] = "2026.11.1"
 
 # --- Triage (the contract's "Triage: exact, safety-critical") --------------------------------
 
-FEVER_TEMPERATURE_C: Final = 38.0
-"""A measured temperature at or above this is fever (37.9 is not, 38.0 is)."""
-PERSISTENT_PAIN_DAYS: Final = 21
-"""Hip pain that has lasted this many days or more (onset to the date of intake) is
-persistent; with rest tried, it needs evaluation."""
+# The two thresholds are the contract's own: FEVER_TEMPERATURE_C and PERSISTENT_PAIN_DAYS in
+# pipeline.contract.outputs, shared with the generator's ground truth.
 
 # --- Mechanism -------------------------------------------------------------------------------
 

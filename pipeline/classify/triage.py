@@ -21,8 +21,13 @@ from typing import Final
 import polars as pl
 
 from pipeline.classify.labels import bit_set
-from pipeline.classify.rules import FEVER_TEMPERATURE_C, PERSISTENT_PAIN_DAYS
-from pipeline.contract.outputs import TRIAGE_REASONS, Triage, TriageReason
+from pipeline.contract.outputs import (
+    FEVER_TEMPERATURE_C,
+    PERSISTENT_PAIN_DAYS,
+    TRIAGE_REASONS,
+    Triage,
+    TriageReason,
+)
 
 INTAKE_DATE: Final = "intake_date"
 RED_FLAGS: Final = (

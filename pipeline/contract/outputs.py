@@ -36,3 +36,10 @@ class TriageReason(StrEnum):
 MECHANISMS: Final = tuple(m.value for m in Mechanism)
 TRIAGE_LEVELS: Final = tuple(t.value for t in Triage)
 TRIAGE_REASONS: Final = tuple(r.value for r in TriageReason)
+
+
+FEVER_TEMPERATURE_C: Final = 38.0
+"""Triage: a measured `temperature_c` at or above this is fever (37.9 is not, 38.0 is)."""
+PERSISTENT_PAIN_DAYS: Final = 21
+"""Triage: hip pain lasting this many days or more, from `hip_pain_onset_date` to the date of
+`intake_at`, with rest tried, needs evaluation."""

@@ -1,6 +1,5 @@
 """The pipeline's partitions: one per intake day (the sending day in a file's name)."""
 
-
 import os
 from typing import Final
 

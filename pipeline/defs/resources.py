@@ -1,6 +1,5 @@
 """Resources: the database and the landing store, configured from the environment."""
 
-
 import datetime as dt
 from pathlib import Path
 

@@ -5,10 +5,12 @@ Triage is worked out from the text actually written, by the contract's exact rul
 
 - `urgent` when any of: `pain_trend = rapidly_worsening` (`rapid_worsening`);
   `weight_bearing = none` (`no_weight_bearing`); `temperature_c >= 38.0` or
-  `fever_reported = true` (`fever`). Every urgent reason that holds is listed.
+  `fever_reported = true` (`fever`). Every reason that holds is listed.
 - otherwise `evaluate` when the hip pain has lasted 21 days or more, from `hip_pain_onset_date`
   to the (UTC) date of `intake_at`, and `rest_tried = true` (`persistent_despite_rest`).
-  This is only looked at when the case is not urgent, so an urgent case never lists it.
+  An urgent case whose pain is also persistent despite rest lists this reason too: the contract
+  says every reason that holds is listed, and a clinician following up an urgent case should
+  see it (the clinically safe reading; the classifier reads it the same way).
 - otherwise `routine`. An empty optional field is never a red flag.
 
 Invalid records get no mechanism and no triage: they are never loaded as cases.
@@ -22,15 +24,11 @@ import polars as pl
 
 from pipeline.contract import Triage, TriageReason
 from pipeline.contract.fields import BOOLEAN_TRUE
+from pipeline.contract.outputs import FEVER_TEMPERATURE_C, PERSISTENT_PAIN_DAYS
 from pipeline.generate import columns as col
 from pipeline.generate.arrays import IntArray
 from pipeline.generate.layout import TRUTH_COLUMNS
 from pipeline.generate.parameters import PRESENTATION_MECHANISM, Presentation
-
-FEVER_FROM_C: Final = 38.0
-"""A measured temperature at or above this is a fever (contract: `temperature_c >= 38.0`)."""
-PERSISTENT_FROM_DAYS: Final = 21
-"""Hip pain this many days old or older, despite rest, needs evaluation (contract: 21 days)."""
 
 VALID: Final = "_valid"
 MECHANISM: Final = "_mechanism"
@@ -54,9 +52,7 @@ def with_truth(frame: pl.DataFrame) -> pl.DataFrame:
     valid = pl.col(col.INVALID_RULES).is_null()
     urgent = pl.any_horizontal(_holds(r) for r in URGENT_REASONS)
     holds = {r: _holds(r) for r in URGENT_REASONS}
-    holds[TriageReason.PERSISTENT_DESPITE_REST] = ~urgent & _holds(
-        TriageReason.PERSISTENT_DESPITE_REST
-    )
+    holds[TriageReason.PERSISTENT_DESPITE_REST] = _holds(TriageReason.PERSISTENT_DESPITE_REST)
     persistent = holds[TriageReason.PERSISTENT_DESPITE_REST]
     triage = (
         pl.when(urgent)
@@ -88,13 +84,13 @@ def _holds(reason: TriageReason) -> pl.Expr:
             holds = pl.col("weight_bearing") == "none"
         case TriageReason.FEVER:
             temperature = pl.col("temperature_c").cast(pl.Float64, strict=False)
-            holds = (temperature >= FEVER_FROM_C).fill_null(value=False) | _is_true(
+            holds = (temperature >= FEVER_TEMPERATURE_C).fill_null(value=False) | _is_true(
                 "fever_reported"
             )
         case TriageReason.PERSISTENT_DESPITE_REST:
             onset = pl.col("hip_pain_onset_date").str.to_date("%Y-%m-%d", strict=False)
             days = pl.col(col.INTAKE_DAY) - onset.cast(pl.Int32)
-            holds = (days >= PERSISTENT_FROM_DAYS).fill_null(value=False) & _is_true("rest_tried")
+            holds = (days >= PERSISTENT_PAIN_DAYS).fill_null(value=False) & _is_true("rest_tried")
     return holds.fill_null(value=False)
 
 

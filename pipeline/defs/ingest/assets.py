@@ -10,7 +10,6 @@ only adds what is new. Steps hand data to each other through the database and th
 store only, so any executor can run them in separate processes or machines.
 """
 
-
 import datetime as dt
 
 import dagster as dg

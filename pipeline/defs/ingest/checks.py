@@ -1,6 +1,5 @@
 """Asset checks: blocking where a failure must stop the flow, a warning for quarantine."""
 
-
 import datetime as dt
 import os
 

@@ -1,6 +1,5 @@
 """The ingestion job: every ingestion asset (and its checks) for a day or a range of days."""
 
-
 from typing import Final
 
 import dagster as dg

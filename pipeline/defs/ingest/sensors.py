@@ -4,7 +4,6 @@ The cursor remembers each file's size, modification time and content hash; a fil
 again only when its size or time changed, and counts as changed only when its hash did.
 """
 
-
 import datetime as dt
 import hashlib
 import json

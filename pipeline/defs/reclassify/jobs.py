@@ -1,6 +1,5 @@
 """Re-classify every case whose classification is stale, then rebuild the daily counts."""
 
-
 import datetime as dt
 
 import dagster as dg

@@ -1,6 +1,5 @@
 """Notice that the rule set changed: request one re-classification per rules version."""
 
-
 from typing import Final
 
 import dagster as dg
