@@ -5,7 +5,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 
-.PHONY: demo test lint typecheck pytest install migrate clean
+LANDING := $(or $(INTAKE_LANDING_DIR),var/landing)
+DEMO_RECORDS ?= 6000
+DEMO_DAYS ?= 42
+DEMO_CLINICS ?= 4
+
+.PHONY: demo test lint typecheck pytest install migrate seed pipeline clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +23,19 @@ install: $(STAMP) ## create .venv and install the project with its dev tools
 migrate: $(STAMP) ## bring the database at DATABASE_URL to the newest schema
 	$(BIN)/intake db upgrade
 
-demo: migrate ## set everything up and run as much of the product as exists
-	$(BIN)/intake db status
+seed: $(STAMP) ## write synthetic intake files into the landing directory if it has none
+	@if ls $(LANDING)/intake_* >/dev/null 2>&1; then \
+		echo "$(LANDING) already has intake files: not seeding"; \
+	else \
+		$(BIN)/intake seed --records $(DEMO_RECORDS) --days $(DEMO_DAYS) --clinics $(DEMO_CLINICS) --out $(LANDING); \
+	fi
+
+pipeline: migrate seed ## ingest the landing directory through the Dagster pipeline
+	$(BIN)/intake run --landing $(LANDING)
+
+demo: pipeline ## set everything up, seed, run the pipeline and serve what exists
+	@echo "Done: the database is $${DATABASE_URL:-sqlite:///var/intake.db}; runs are in var/dagster."
+	@echo "Watch the pipeline in the Dagster UI: DAGSTER_HOME=$$PWD/var/dagster $(BIN)/dg dev"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -33,7 +33,14 @@ def run_pipeline(
     """Land, validate, load, classify and aggregate intake files, day by day, through the
     Dagster job the UI runs (recorded at DAGSTER_HOME, default var/dagster). Without --from/--to
     it runs every day that has intake files. Prints what the database then holds."""
-    from pipeline import run  # Dagster loads only for this command, not for `intake --help`
+    import warnings
+
+    import dagster as dg
+
+    # Dagster loads only for this command, not for `intake --help`. Its "beta" notices (for
+    # single-run backfills, which this pipeline uses on purpose) are not for analysts' eyes.
+    warnings.filterwarnings("ignore", category=dg.BetaWarning)
+    from pipeline import run
 
     landing_dir = settings.landing_dir(landing)
     console = Console()

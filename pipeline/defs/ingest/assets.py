@@ -110,7 +110,10 @@ def validated_records(
             "dagster/row_count": records_in - quarantined,
             "records_in": records_in,
             "records_quarantined": quarantined,
-            "quarantine_preview": _preview(examples.explode("reasons").unnest("reasons"))
+            # Field and rule only: a value as received could be patient data.
+            "quarantine_preview": _preview(
+                examples.explode("reasons").unnest("reasons").drop("value")
+            )
             if not examples.is_empty()
             else dg.MetadataValue.md("no quarantined records"),
         }
