@@ -331,6 +331,7 @@ class CaseClassification(Base):
     )
 
 
+USERNAME_LENGTH = 128
 ROLES = ("admin", "viewer")
 """Dashboard roles: an `admin` also sees the red-flag worklist, exact small counts and the
 audit log; a `viewer` sees aggregates with small cells suppressed."""
@@ -348,7 +349,7 @@ class DashboardUser(Base):
     __tablename__ = "dashboard_users"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    username: Mapped[str] = mapped_column(String(128))
+    username: Mapped[str] = mapped_column(String(USERNAME_LENGTH))
     role: Mapped[str] = mapped_column(_enum(ROLES, "role"))
     password_hash: Mapped[str | None] = mapped_column(String(256))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
@@ -364,7 +365,7 @@ class AuditEvent(Base):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    username: Mapped[str] = mapped_column(String(128))
+    username: Mapped[str] = mapped_column(String(USERNAME_LENGTH))
     event: Mapped[str] = mapped_column(_enum(AUDIT_EVENTS, "audit_event"))
     filters: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

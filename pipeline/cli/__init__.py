@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from pipeline.cli import db_commands, run_command
+from pipeline.cli import db_commands, run_command, users_command
 
 app = typer.Typer(
     name="intake",
@@ -17,6 +17,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 app.add_typer(db_commands.app, name="db")
+app.add_typer(users_command.app, name="users")
 app.command(name="run")(run_command.run_pipeline)
 
 __all__ = ["app"]
