@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -389,13 +389,13 @@ def _worklist_select(conditions: Sequence[ColumnElement[bool]]) -> Any:
     )
 
 
-def _load(url: str, query: Any, schema: dict[str, Any]) -> pl.DataFrame:
+def _load(url: str, query: Any, schema: Mapping[str, Any]) -> pl.DataFrame:
     with engine_for(url).connect() as connection:
         rows = connection.execute(query).all()
     return _frame(rows, schema)
 
 
-def _frame(rows: Sequence[Any], schema: dict[str, Any]) -> pl.DataFrame:
+def _frame(rows: Sequence[Any], schema: Mapping[str, Any]) -> pl.DataFrame:
     """Rows as a frame of `schema`, columns taken by name; times in UTC whichever database
     they came from (SQLite returns them without a time zone, PostgreSQL in the session's)."""
     mappings = [r._mapping if isinstance(r, Row) else r for r in rows]

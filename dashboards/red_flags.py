@@ -16,15 +16,17 @@ from pipeline.contract.outputs import Triage
 LEVELS: Final = (Triage.URGENT.value, Triage.EVALUATE.value)
 """Triage levels that need follow-up, most urgent first."""
 
-CASE_SCHEMA: Final = {
-    "intake_id": pl.String,
-    "patient_ref": pl.String,
-    "clinic_id": pl.String,
-    "intake_at": pl.Datetime("us", "UTC"),
-    "triage": pl.String,
-    "triage_reasons": pl.List(pl.String),
-    "mechanism": pl.String,
-}
+CASE_SCHEMA: Final = pl.Schema(
+    {
+        "intake_id": pl.String(),
+        "patient_ref": pl.String(),
+        "clinic_id": pl.String(),
+        "intake_at": pl.Datetime("us", "UTC"),
+        "triage": pl.String(),
+        "triage_reasons": pl.List(pl.String()),
+        "mechanism": pl.String(),
+    }
+)
 """One listed case, as loaded."""
 
 

@@ -22,7 +22,12 @@ st.caption(
 if session.oidc_configured():
     identity = st.user.get("email") if st.user.is_logged_in else None
     if identity is None:
-        st.button("Sign in with your organisation account", on_click=st.login, type="primary")
+        st.button(
+            "Sign in with your organisation account",
+            on_click=st.login,
+            type="primary",
+            key="oidc_sign_in",
+        )
         st.stop()
     if not st.session_state.get(OIDC_REFUSAL_KEY):
         user = access.sign_in_with_identity(engine, str(identity))
@@ -35,7 +40,7 @@ if session.oidc_configured():
         f"`intake users add {identity} --role viewer --oidc`.",
         title="Not registered",
     )
-    st.button("Sign out", on_click=st.logout)
+    st.button("Sign out", on_click=st.logout, key="oidc_sign_out")
     st.stop()
 
 with engine.connect() as connection:
@@ -43,9 +48,11 @@ with engine.connect() as connection:
         states.render_no_users()
 
 with st.form("sign_in", clear_on_submit=True, enter_to_submit=True):
-    username = st.text_input("Username", autocomplete="username")
-    password = st.text_input("Password", type="password", autocomplete="current-password")
-    submitted = st.form_submit_button("Sign in", type="primary")
+    username = st.text_input("Username", autocomplete="username", key="username")
+    password = st.text_input(
+        "Password", type="password", autocomplete="current-password", key="password"
+    )
+    submitted = st.form_submit_button("Sign in", type="primary", key="sign_in")
 
 if submitted:
     user = (

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
 from dashboards.session import SignedIn
+from db.models import AuditEvent
 from tests.dashboard import seed
 
 APP: Final = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
@@ -50,3 +51,26 @@ def open_app(dashboard_env: str) -> OpenApp:
         return at.run()
 
     return run
+
+
+def metrics(at: AppTest) -> dict[str, tuple[str, str]]:
+    """Every metric on the page: label -> (value, change)."""
+    return {m.label: (m.value, m.delta) for m in at.metric}
+
+
+def table(at: AppTest, column: str) -> Any:
+    """The table on the page that has `column` (a pandas DataFrame, as AppTest gives it)."""
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert len(found) == 1, f"expected one table with {column!r}, found {len(found)}"
+    return found[0]
+
+
+def audit_events(engine: Engine) -> list[tuple[str, str, dict[str, Any] | None]]:
+    """The audit log, oldest first: (username, event, filters)."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(AuditEvent.username, AuditEvent.event, AuditEvent.filters).order_by(
+                AuditEvent.id
+            )
+        )
+        return [(r.username, r.event, r.filters) for r in rows]
