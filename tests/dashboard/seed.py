@@ -31,6 +31,7 @@ from db import audit, users
 from db.models import (
     CaseClassification,
     CaseVersion,
+    DashboardUser,
     IngestedFile,
     IntakeCase,
     PipelineRun,
@@ -213,9 +214,20 @@ def seed_quarantine(engine: Engine, reasons_per_record: Sequence[list[dict[str, 
 
 def seed_users(engine: Engine) -> None:
     """An administrator ADMIN and a viewer VIEWER, both with PASSWORD."""
+    created_at = dt.datetime.combine(LATEST_DAY, dt.time(8), dt.UTC)
     with engine.begin() as connection:
-        users.add_user(connection, ADMIN, "admin", PASSWORD)
-        users.add_user(connection, VIEWER, "viewer", PASSWORD)
+        connection.execute(
+            insert(DashboardUser),
+            [
+                {
+                    "username": name,
+                    "role": role,
+                    "password_hash": users.hash_password(PASSWORD),
+                    "created_at": created_at,
+                }
+                for name, role in ((ADMIN, "admin"), (VIEWER, "viewer"))
+            ],
+        )
 
 
 def seed_audit(engine: Engine, username: str, event: str, at: dt.datetime) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from argon2 import Type, profiles
 from sqlalchemy import Engine, select
 
 from dashboards import access
@@ -45,6 +46,12 @@ def _sign_in(engine: Engine, clock: Clock, username: str, password: str) -> user
     return access.sign_in_with_password(
         engine, username, password, throttle=THROTTLE, sleep=clock.sleep, now=clock
     )
+
+
+def test_passwords_are_hashed_with_rfc_9106_parameters_in_production() -> None:
+    assert users.HASH_PARAMETERS == profiles.RFC_9106_LOW_MEMORY
+    assert users.HASH_PARAMETERS.type == Type.ID
+    assert users.HASH_PARAMETERS.memory_cost >= 64 * 1024
 
 
 def test_a_password_is_stored_only_as_an_argon2id_hash(migrated_engine: Engine) -> None:

@@ -14,9 +14,9 @@ from tests.dashboard.conftest import OpenApp, audit_events, metrics, table
 
 
 def test_the_overview_shows_the_periods_cases_urgent_cases_and_shares(
-    seeded_engine: Engine, open_app: OpenApp
+    open_standard_app: OpenApp,
 ) -> None:
-    at = open_app(seed.ADMIN)
+    at = open_standard_app(seed.ADMIN)
     assert not at.exception
     assert metrics(at) == {
         "Cases": ("46", "+14 (+43.8%)"),
@@ -27,8 +27,8 @@ def test_the_overview_shows_the_periods_cases_urgent_cases_and_shares(
     assert "29 Aug 2026 to 20 Nov 2026 (84 days)" in at.main.caption[0].value
 
 
-def test_the_overview_counts_all_five_mechanisms(seeded_engine: Engine, open_app: OpenApp) -> None:
-    mechanisms = table(open_app(seed.ADMIN), "Mechanism")
+def test_the_overview_counts_all_five_mechanisms(open_standard_app: OpenApp) -> None:
+    mechanisms = table(open_standard_app(seed.ADMIN), "Mechanism")
     assert mechanisms["Mechanism"].tolist() == [
         "Referred",
         "Compensatory",
@@ -40,10 +40,8 @@ def test_the_overview_counts_all_five_mechanisms(seeded_engine: Engine, open_app
     assert round(mechanisms["Share (%)"][0], 1) == 50.0
 
 
-def test_changing_a_filter_changes_what_the_overview_counts(
-    seeded_engine: Engine, open_app: OpenApp
-) -> None:
-    at = open_app(seed.ADMIN)
+def test_changing_a_filter_changes_what_the_overview_counts(open_standard_app: OpenApp) -> None:
+    at = open_standard_app(seed.ADMIN)
     at.multiselect(key="filter_clinics").select("south").run()
     assert metrics(at)["Cases"] == ("12", "+0 (+0.0%)")
     assert metrics(at)["Compensatory share"][0] == "75.0%"
@@ -56,10 +54,8 @@ def test_changing_a_filter_changes_what_the_overview_counts(
     assert "01 Nov 2026 to 20 Nov 2026 (20 days)" in at.main.caption[0].value
 
 
-def test_filters_are_kept_when_moving_between_pages(
-    seeded_engine: Engine, open_app: OpenApp
-) -> None:
-    at = open_app(seed.ADMIN)
+def test_filters_are_kept_when_moving_between_pages(open_standard_app: OpenApp) -> None:
+    at = open_standard_app(seed.ADMIN)
     at.multiselect(key="filter_clinics").select("north").run()
     at.multiselect(key="filter_sexes").select("female").run()
     north_women = [
@@ -79,10 +75,8 @@ def test_filters_are_kept_when_moving_between_pages(
     assert metrics(at)["Cases"][0] == str(len(north_women))
 
 
-def test_the_clinics_page_sets_the_clinics_side_by_side(
-    seeded_engine: Engine, open_app: OpenApp
-) -> None:
-    at = open_app(seed.ADMIN).switch_page("app_pages/clinics.py").run()
+def test_the_clinics_page_sets_the_clinics_side_by_side(open_standard_app: OpenApp) -> None:
+    at = open_standard_app(seed.ADMIN).switch_page("app_pages/clinics.py").run()
     assert not at.exception
     clinics = table(at, "Clinic")
     assert clinics[["Clinic", "Cases", "Previous period", "Change", "Urgent"]].values.tolist() == [
@@ -97,9 +91,9 @@ def test_the_clinics_page_sets_the_clinics_side_by_side(
 
 
 def test_the_worklist_lists_follow_up_cases_newest_first_with_their_reasons(
-    seeded_engine: Engine, open_app: OpenApp
+    open_standard_app: OpenApp,
 ) -> None:
-    at = open_app(seed.ADMIN).switch_page("app_pages/worklist.py").run()
+    at = open_standard_app(seed.ADMIN).switch_page("app_pages/worklist.py").run()
     assert not at.exception
     cases = table(at, "Patient ref")
     newest = max(
@@ -115,10 +109,8 @@ def test_the_worklist_lists_follow_up_cases_newest_first_with_their_reasons(
     assert at.main.caption[1].value == "Cases 1-13 of 13."
 
 
-def test_the_worklist_filters_by_triage_and_reason(
-    seeded_engine: Engine, open_app: OpenApp
-) -> None:
-    at = open_app(seed.ADMIN).switch_page("app_pages/worklist.py").run()
+def test_the_worklist_filters_by_triage_and_reason(open_standard_app: OpenApp) -> None:
+    at = open_standard_app(seed.ADMIN).switch_page("app_pages/worklist.py").run()
     at.button_group(key="worklist_levels").set_value(["evaluate"]).run()
     assert set(table(at, "Patient ref")["Triage"]) == {"Evaluate"}
     assert len(table(at, "Patient ref")) == 5

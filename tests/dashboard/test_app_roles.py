@@ -18,8 +18,8 @@ from tests.dashboard.conftest import APP, APP_TIMEOUT_S, OpenApp, audit_events, 
 WORKLIST_PAGE = "app_pages/worklist.py"
 
 
-def test_a_viewer_has_no_worklist_page_to_open(seeded_engine: Engine, open_app: OpenApp) -> None:
-    at = open_app(seed.VIEWER)
+def test_a_viewer_has_no_worklist_page_to_open(open_standard_app: OpenApp) -> None:
+    at = open_standard_app(seed.VIEWER)
     assert [t.value for t in at.title] == ["Overview"]
     with pytest.raises(ValueError, match="navigation page"):
         at.switch_page(WORKLIST_PAGE)
@@ -36,7 +36,7 @@ def test_a_viewer_has_no_worklist_page_to_open(seeded_engine: Engine, open_app: 
     ],
 )
 def test_a_viewer_cannot_reach_the_worklist_by_query_parameter(
-    seeded_engine: Engine, dashboard_env: str, query: dict[str, str]
+    standard_env: str, query: dict[str, str]
 ) -> None:
     at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S)
     at.session_state["signed_in"] = SignedIn(seed.VIEWER, "viewer", "password")
@@ -47,12 +47,10 @@ def test_a_viewer_cannot_reach_the_worklist_by_query_parameter(
     assert not at.get("download_button") or all(
         b.proto.label != "Export the worklist (CSV)" for b in at.get("download_button")
     )
-    assert audit_events(seeded_engine) == []
+    assert audit_events(standard_env, seed.VIEWER) == []
 
 
-def test_the_worklist_page_itself_refuses_a_viewer(
-    seeded_engine: Engine, dashboard_env: str
-) -> None:
+def test_the_worklist_page_itself_refuses_a_viewer(standard_env: str) -> None:
     page = Path(APP).parent / WORKLIST_PAGE
     at = AppTest.from_file(str(page), default_timeout=APP_TIMEOUT_S)
     at.session_state["signed_in"] = SignedIn(seed.VIEWER, "viewer", "password")
@@ -63,12 +61,10 @@ def test_the_worklist_page_itself_refuses_a_viewer(
     ]
     assert not at.dataframe
     assert not at.get("download_button")
-    assert audit_events(seeded_engine) == []
+    assert audit_events(standard_env, seed.VIEWER) == []
 
 
-def test_a_page_reached_without_signing_in_shows_nothing(
-    seeded_engine: Engine, dashboard_env: str
-) -> None:
+def test_a_page_reached_without_signing_in_shows_nothing(standard_env: str) -> None:
     for page in ("overview.py", "clinics.py", "worklist.py", "data_quality.py"):
         at = AppTest.from_file(
             str(Path(APP).parent / "app_pages" / page), default_timeout=APP_TIMEOUT_S
@@ -94,9 +90,9 @@ def test_an_administrator_demoted_to_viewer_loses_the_worklist_at_once(
 
 
 def test_a_viewer_sees_small_counts_as_less_than_eleven_and_no_change_resting_on_them(
-    seeded_engine: Engine, open_app: OpenApp
+    open_standard_app: OpenApp,
 ) -> None:
-    at = open_app(seed.VIEWER)
+    at = open_standard_app(seed.VIEWER)
     assert metrics(at) == {
         "Cases": ("46", "+14 (+43.8%)"),
         "Urgent cases": ("<11", ""),
@@ -109,18 +105,14 @@ def test_a_viewer_sees_small_counts_as_less_than_eleven_and_no_change_resting_on
     assert any('shown as "<11"' in c.value for c in at.main.caption)
 
 
-def test_an_administrator_sees_the_same_counts_exactly(
-    seeded_engine: Engine, open_app: OpenApp
-) -> None:
-    at = open_app(seed.ADMIN)
+def test_an_administrator_sees_the_same_counts_exactly(open_standard_app: OpenApp) -> None:
+    at = open_standard_app(seed.ADMIN)
     assert metrics(at)["Urgent cases"] == ("8", "+5 (+166.7%)")
     assert table(at, "Mechanism")["Cases"].tolist() == [23, 18, 5, 0, 0]
 
 
-def test_a_viewer_sees_small_clinic_counts_as_less_than_eleven(
-    seeded_engine: Engine, open_app: OpenApp
-) -> None:
-    at = open_app(seed.VIEWER).switch_page("app_pages/clinics.py").run()
+def test_a_viewer_sees_small_clinic_counts_as_less_than_eleven(open_standard_app: OpenApp) -> None:
+    at = open_standard_app(seed.VIEWER).switch_page("app_pages/clinics.py").run()
     clinics = table(at, "Clinic")
     assert clinics[["Clinic", "Cases", "Previous period", "Change", "Urgent"]].values.tolist() == [
         ["east", "<11", "0", "\u2013", "<11"],
@@ -130,13 +122,11 @@ def test_a_viewer_sees_small_clinic_counts_as_less_than_eleven(
     assert clinics["Referred (%)"].isna().tolist() == [True, False, True]
 
 
-def test_a_viewers_chart_leaves_out_weeks_with_too_few_cases(
-    seeded_engine: Engine, open_app: OpenApp
-) -> None:
-    viewer = open_app(seed.VIEWER)
+def test_a_viewers_chart_leaves_out_weeks_with_too_few_cases(open_standard_app: OpenApp) -> None:
+    viewer = open_standard_app(seed.VIEWER)
     assert not viewer.get("vega_lite_chart")
     assert "No week has enough cases" in viewer.main.caption[1].value
-    assert open_app(seed.ADMIN).get("vega_lite_chart")
+    assert open_standard_app(seed.ADMIN).get("vega_lite_chart")
 
 
 def test_a_viewer_cannot_read_the_audit_log_or_quarantined_values(

@@ -92,14 +92,14 @@ def test_a_database_without_cases_says_how_to_load_some_on_every_page(
     assert "No intake file has been received yet." in _shown_text(at)
 
 
-def test_filters_that_match_nothing_say_so(seeded_engine: Engine, open_app: OpenApp) -> None:
+def test_filters_that_match_nothing_say_so(open_standard_app: OpenApp) -> None:
     busy = {c.day for c in seed.standard_cases()}
     quiet = next(
         seed.CURRENT_START + dt.timedelta(days=n)
         for n in range(84)
         if not {seed.CURRENT_START + dt.timedelta(days=n - k) for k in (0, 1)} & busy
     )
-    at = open_app(seed.ADMIN)
+    at = open_standard_app(seed.ADMIN)
     at.date_input(key="filter_period").set_value((quiet, quiet)).run()
     assert not at.exception
     assert "No cases match these filters" in at.info[0].value
