@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboards.shaping import PeriodTotals
 from dashboards.small_cells import (
+    NOT_SHOWN,
     SMALL_CELL_MAX,
     SUPPRESSED,
     change_text,
@@ -74,6 +75,7 @@ def render_mechanism_table(table: pl.DataFrame) -> None:
         table,
         hide_index=True,
         column_config={"Share (%)": SHARE_COLUMN},
+        placeholder=NOT_SHOWN,
         alt="Cases per mechanism in the period",
     )
 

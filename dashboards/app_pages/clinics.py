@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboards import charts, components, exports, queries, session, shaping, sidebar, states
 from dashboards.database import current_url
+from dashboards.small_cells import NOT_SHOWN
 
 user = session.current()
 filters = sidebar.active_filters()
@@ -27,6 +28,7 @@ st.dataframe(
     table,
     hide_index=True,
     column_config={name: components.SHARE_COLUMN for name in table.columns if "(%)" in name},
+    placeholder=NOT_SHOWN,
     alt="Cases, urgent cases and mechanisms per clinic",
 )
 
