@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Final
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
 from sqlalchemy import Engine, func, select
 
 from db import migrate
@@ -46,7 +46,7 @@ CHROMIUM_ARGS: Final = (
     "--no-first-run",
 )
 SCREENSHOTS: Final = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-VIEWPORT: Final = {"width": 1400, "height": 2200}
+VIEWPORT: Final = ViewportSize(width=1400, height=2200)
 """Tall enough for the longest page: Streamlit scrolls inside the page, not the window."""
 SERVER_START_TIMEOUT_S: Final = 60
 PAGE_TIMEOUT_MS: Final = 30_000
