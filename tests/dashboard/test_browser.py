@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import http.client
 import io
 import os
 import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
@@ -96,7 +96,7 @@ def server(database: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     process = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_healthy(base, process)
+        _wait_until_healthy(port, process)
         yield base
     finally:
         process.terminate()
@@ -116,18 +116,21 @@ def _free_port() -> int:
         return port
 
 
-def _wait_until_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
+def _wait_until_healthy(port: int, process: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"streamlit exited with {process.returncode}")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
         try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                if response.read() == b"ok":
-                    return
+            connection.request("GET", "/_stcore/health")
+            if connection.getresponse().read() == b"ok":
+                return
         except OSError:
             time.sleep(0.3)
-    raise RuntimeError(f"streamlit did not answer on {base} within {SERVER_START_TIMEOUT_S} s")
+        finally:
+            connection.close()
+    raise RuntimeError(f"streamlit did not answer on port {port} in {SERVER_START_TIMEOUT_S} s")
 
 
 def _sign_in(page: Page, base: str, username: str) -> None:
