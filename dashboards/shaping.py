@@ -1,12 +1,13 @@
 """Pure functions that turn loaded counts into what the pages show. No Streamlit, no SQL.
 
-Input is the frame `queries.period_counts` loads: one row per period ("current" or
-"previous"), week, [clinic,] mechanism and triage, with the number of cases.
+Input is the frame `queries.period_counts` loads (made by `periods_and_weeks`): one row per
+period ("current" or "previous"), week, [clinic,] mechanism and triage, with the cases.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -20,14 +21,26 @@ PREVIOUS: Final = "previous"
 HEADLINE_MECHANISMS: Final = (Mechanism.REFERRED.value, Mechanism.COMPENSATORY.value)
 """The two mechanisms the dashboard puts side by side."""
 
-COUNTS_SCHEMA: Final = {
-    "period": pl.String,
-    "week": pl.Date,
-    "mechanism": pl.String,
-    "triage": pl.String,
-    "cases": pl.Int64,
-}
-CLINIC_COUNTS_SCHEMA: Final = {**COUNTS_SCHEMA, "clinic_id": pl.String}
+
+def periods_and_weeks(
+    daily: pl.DataFrame, start: dt.date, *, by: Sequence[str] = ()
+) -> pl.DataFrame:
+    """Daily counts (intake_date, [by,] mechanism, triage, cases) summed per period (the
+    current one from `start` on, the previous one before it) and week (its Monday)."""
+    keys = ["period", "week", *by, "mechanism", "triage"]
+    return (
+        daily.with_columns(
+            pl.when(pl.col("intake_date") >= start)
+            .then(pl.lit(CURRENT))
+            .otherwise(pl.lit(PREVIOUS))
+            .alias("period"),
+            pl.col("intake_date").dt.truncate("1w").alias("week"),
+        )
+        .group_by(keys)
+        .agg(pl.col("cases").sum())
+        .select(*keys, pl.col("cases").cast(pl.Int64))
+        .sort(keys)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
-"""Dashboard access: the users who may sign in (with their role and password hash) and the
-audit record of sign-ins, worklist openings and exports.
+"""Dashboard access: the users who may sign in (with their role and password hash), the
+audit record of sign-ins, worklist openings and exports, and the covering index the
+dashboard's counts are read from.
 
 Revision ID: 0002
 Revises: 0001
@@ -67,9 +68,26 @@ def upgrade() -> None:
             ["username", "event", "at"],
             unique=False,
         )
+    with op.batch_alter_table("daily_case_counts", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_daily_case_counts_dashboard",
+            [
+                "intake_date",
+                "mechanism",
+                "triage",
+                "clinic_id",
+                "knee_injury",
+                "age_band",
+                "sex",
+                "cases",
+            ],
+            unique=False,
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("daily_case_counts", schema=None) as batch_op:
+        batch_op.drop_index("ix_daily_case_counts_dashboard")
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_events_username_event_at"))
         batch_op.drop_index(batch_op.f("ix_audit_events_at"))

@@ -96,6 +96,34 @@ def test_filters_are_recorded_and_described_in_words() -> None:
     assert label_of("no_weight_bearing") == "No weight bearing"
 
 
+@given(
+    st.lists(
+        st.tuples(days, st.sampled_from(MECHANISMS), st.sampled_from(TRIAGE_LEVELS)),
+        max_size=40,
+        unique=True,
+    ),
+    days,
+)
+def test_daily_counts_fold_into_monday_weeks_of_the_two_periods(
+    keys: list[tuple[dt.date, str, str]], start: dt.date
+) -> None:
+    daily = pl.DataFrame(
+        [(*key, n + 1) for n, key in enumerate(keys)],
+        schema={
+            "intake_date": pl.Date,
+            "mechanism": pl.String,
+            "triage": pl.String,
+            "cases": pl.Int64,
+        },
+        orient="row",
+    )
+    folded = shaping.periods_and_weeks(daily, start)
+    assert folded["cases"].sum() == daily["cases"].sum()
+    assert all(week.weekday() == 0 for week in folded["week"])
+    current = sum(n + 1 for n, (day, _, _) in enumerate(keys) if day >= start)
+    assert folded.filter(pl.col("period") == shaping.CURRENT)["cases"].sum() == current
+
+
 @given(count_frames())
 def test_the_mechanism_counts_add_up_to_the_period_total(counts: pl.DataFrame) -> None:
     totals = shaping.period_totals(counts)
