@@ -16,9 +16,25 @@ from typing import Any
 
 import polars as pl
 import streamlit as st
-from sqlalchemy import ColumnElement, Row, and_, exists, func, literal, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    Row,
+    Select,
+    and_,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.sql.expression import type_coerce
+from sqlalchemy.types import TypeEngine
 
 from dashboards import shaping, sql_functions
 from dashboards.database import engine_for
@@ -102,7 +118,7 @@ def period_counts(url: str, filters: Filters, *, by_clinic: bool = False) -> pl.
     with engine_for(url).connect() as connection:
         rows = connection.execute(query).all()
     by = ("clinic_id",) if by_clinic else ()
-    daily = _frame(rows, {c.name: _DAILY_TYPES[c.name] for c in keys} | {"cases": pl.Int64})
+    daily = _frame(rows, _schema_of(query))
     return shaping.periods_and_weeks(daily, filters.start, by=by)
 
 
@@ -153,7 +169,7 @@ def recent_runs(url: str) -> pl.DataFrame:
         .order_by(RUNS.c.finished_at.desc())
         .limit(RECENT_RUNS)
     )
-    return _load(url, query, _RUN_SCHEMA)
+    return _load(url, query)
 
 
 @cached
@@ -163,20 +179,20 @@ def clinic_freshness(url: str, clinics: tuple[str, ...]) -> pl.DataFrame:
     if clinics:
         query = query.where(CASES.c.clinic_id.in_(clinics))
     query = query.group_by(CASES.c.clinic_id).order_by(CASES.c.clinic_id)
-    return _load(url, query, {"clinic_id": pl.String, "last_intake_date": pl.Date})
+    return _load(url, query)
 
 
 @cached
 def file_totals(url: str) -> pl.DataFrame:
     """Files ingested per status, with their records in, loaded, unchanged, corrected and
     quarantined."""
-    sums = [func.coalesce(func.sum(FILES.c[c]), 0).label(c) for c in _RECORD_COUNTS]
+    sums = [func.coalesce(func.sum(FILES.c[c]), 0, type_=Integer).label(c) for c in _RECORD_COUNTS]
     query = (
         select(FILES.c.status, func.count().label("files"), *sums)
         .group_by(FILES.c.status)
         .order_by(FILES.c.status)
     )
-    return _load(url, query, {"status": pl.String, "files": pl.Int64} | _RECORD_COUNTS)
+    return _load(url, query)
 
 
 @cached
@@ -188,17 +204,7 @@ def recent_files(url: str) -> pl.DataFrame:
         .order_by(FILES.c.received_at.desc(), FILES.c.id.desc())
         .limit(RECENT_FILES)
     )
-    return _load(
-        url,
-        query,
-        {
-            "received_at": pl.Datetime("us", "UTC"),
-            "source_path": pl.String,
-            "landing_date": pl.Date,
-            "status": pl.String,
-        }
-        | _RECORD_COUNTS,
-    )
+    return _load(url, query)
 
 
 @cached
@@ -215,7 +221,7 @@ def quarantine_reasons(url: str) -> pl.DataFrame:
             field.label("field"),
             rule.label("rule"),
             func.count().over(partition_by=(field, rule)).label("records"),
-            func.row_number()
+            func.row_number(type_=Integer)
             .over(partition_by=(field, rule), order_by=QUARANTINE.c.id.desc())
             .label("example"),
             value.label("value"),
@@ -226,11 +232,11 @@ def quarantine_reasons(url: str) -> pl.DataFrame:
         .subquery()
     )
     query = (
-        select(*(ranked.c[c] for c in _QUARANTINE_SCHEMA))
+        select(ranked)
         .where(ranked.c.example <= QUARANTINE_EXAMPLES)
         .order_by(ranked.c.records.desc(), ranked.c.field, ranked.c.rule, ranked.c.example)
     )
-    return _load(url, query, _QUARANTINE_SCHEMA)
+    return _load(url, query)
 
 
 @cached
@@ -247,15 +253,7 @@ def rules_versions(url: str) -> pl.DataFrame:
         .group_by(CLASSIFICATIONS.c.rules_version)
         .order_by(last.desc())
     )
-    return _load(
-        url,
-        query,
-        {
-            "rules_version": pl.String,
-            "cases": pl.Int64,
-            "last_classified_at": pl.Datetime("us", "UTC"),
-        },
-    )
+    return _load(url, query)
 
 
 @st.cache_data(ttl=AUDIT_TTL, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
@@ -275,46 +273,16 @@ def audit_log(url: str, events: tuple[str, ...], page: int) -> tuple[pl.DataFram
             select(func.count()).select_from(EVENTS).where(condition)
         ).scalar_one()
         rows = [r._asdict() | {"filters": _json_text(r.filters)} for r in connection.execute(query)]
-    schema = {
-        "at": pl.Datetime("us", "UTC"),
-        "username": pl.String,
-        "event": pl.String,
-        "filters": pl.String,
-    }
-    return _frame(rows, schema), int(total)
+    return _frame(rows, _schema_of(query)), int(total)
 
 
-_DAILY_TYPES = {
-    "intake_date": pl.Date,
-    "mechanism": pl.String,
-    "triage": pl.String,
-    "clinic_id": pl.String,
-}
-_RECORD_COUNTS = {
-    "records_in": pl.Int64,
-    "records_loaded": pl.Int64,
-    "records_unchanged": pl.Int64,
-    "records_corrected": pl.Int64,
-    "records_quarantined": pl.Int64,
-}
-_RUN_SCHEMA = {
-    "finished_at": pl.Datetime("us", "UTC"),
-    "job_name": pl.String,
-    "status": pl.String,
-    "first_day": pl.Date,
-    "last_day": pl.Date,
-    "detail": pl.String,
-    "run_id": pl.String,
-}
-_QUARANTINE_SCHEMA = {
-    "field": pl.String,
-    "rule": pl.String,
-    "records": pl.Int64,
-    "example": pl.Int64,
-    "value": pl.String,
-    "source_path": pl.String,
-    "line_number": pl.Int64,
-}
+_RECORD_COUNTS = (
+    "records_in",
+    "records_loaded",
+    "records_unchanged",
+    "records_corrected",
+    "records_quarantined",
+)
 
 
 def _count_conditions(filters: Filters) -> list[ColumnElement[bool]]:
@@ -394,10 +362,28 @@ def _worklist_select(conditions: Sequence[ColumnElement[bool]]) -> Any:
     )
 
 
-def _load(url: str, query: Any, schema: Mapping[str, Any]) -> pl.DataFrame:
+def _load(url: str, query: Select[Any]) -> pl.DataFrame:
     with engine_for(url).connect() as connection:
         rows = connection.execute(query).all()
-    return _frame(rows, schema)
+    return _frame(rows, _schema_of(query))
+
+
+def _schema_of(query: Select[Any]) -> dict[str, pl.DataType]:
+    """The polars types of a query's columns, from their SQL types: times in UTC, JSON as
+    text, every integer as Int64."""
+    return {name: _polars_type(column.type) for name, column in query.selected_columns.items()}
+
+
+def _polars_type(sql_type: TypeEngine[Any]) -> pl.DataType:
+    if isinstance(sql_type, DateTime):
+        return pl.Datetime("us", "UTC")
+    if isinstance(sql_type, Date):
+        return pl.Date()
+    if isinstance(sql_type, Integer):
+        return pl.Int64()
+    if isinstance(sql_type, Float):
+        return pl.Float64()
+    return pl.String()
 
 
 def _frame(rows: Sequence[Any], schema: Mapping[str, Any]) -> pl.DataFrame:

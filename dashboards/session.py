@@ -7,6 +7,7 @@ once.
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass, replace
 from typing import Final, Literal
 
@@ -76,6 +77,11 @@ def oidc_configured() -> bool:
         return "auth" in st.secrets
     except FileNotFoundError:
         return False
+
+
+def authlib_installed() -> bool:
+    """Streamlit's OpenID Connect sign-in needs Authlib (the project's `oidc` extra)."""
+    return importlib.util.find_spec("authlib") is not None
 
 
 def refuse_unless_admin(user: SignedIn) -> None:

@@ -20,6 +20,14 @@ st.caption(
 )
 
 if session.oidc_configured():
+    if not session.authlib_installed():
+        st.error(
+            "Sign-in through OpenID Connect is configured (an [auth] section in secrets.toml) "
+            "but Authlib is not installed: run `pip install -e '.[oidc]'` and restart the "
+            "dashboard.",
+            title="Sign-in is not set up",
+        )
+        st.stop()
     identity = st.user.get("email") if st.user.is_logged_in else None
     if identity is None:
         st.button(

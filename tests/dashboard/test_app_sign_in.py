@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
+from dashboards import session
 from db import users
 from tests.dashboard import seed
 from tests.dashboard.conftest import APP, APP_TIMEOUT_S, OpenApp, audit_events, metrics
@@ -98,6 +99,12 @@ def test_a_removed_user_is_signed_out_at_their_next_click(
     assert not at.metric
 
 
+@pytest.fixture
+def authlib(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As if the `oidc` extra (Authlib) were installed: these tests never reach the provider."""
+    monkeypatch.setattr(session, "authlib_installed", lambda: True)
+
+
 def _oidc_app(user: dict[str, object]) -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=APP_TIMEOUT_S)
     at.secrets["auth"] = OIDC_SECRETS
@@ -105,6 +112,17 @@ def _oidc_app(user: dict[str, object]) -> AppTest:
     return at.run()
 
 
+def test_with_oidc_configured_but_authlib_missing_the_page_says_what_to_install(
+    seeded_engine: Engine, dashboard_env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(session, "authlib_installed", lambda: False)
+    at = _oidc_app({"is_logged_in": False})
+    assert [e.title for e in at.error] == ["Sign-in is not set up"]
+    assert "pip install -e '.[oidc]'" in at.error[0].value
+    assert not at.button
+
+
+@pytest.mark.usefixtures("authlib")
 def test_with_oidc_configured_people_sign_in_through_the_provider(
     seeded_engine: Engine, dashboard_env: str
 ) -> None:
@@ -114,6 +132,7 @@ def test_with_oidc_configured_people_sign_in_through_the_provider(
     assert not at.text_input, "no password form"
 
 
+@pytest.mark.usefixtures("authlib")
 def test_an_oidc_identity_registered_as_a_user_gets_that_users_role(
     seeded_engine: Engine, dashboard_env: str
 ) -> None:
@@ -126,6 +145,7 @@ def test_an_oidc_identity_registered_as_a_user_gets_that_users_role(
     assert audit_events(seeded_engine) == [("ann@clinic.example", "sign_in", None)]
 
 
+@pytest.mark.usefixtures("authlib")
 def test_an_oidc_identity_not_registered_is_refused_and_recorded_once(
     seeded_engine: Engine, dashboard_env: str
 ) -> None:
