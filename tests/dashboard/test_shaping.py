@@ -7,10 +7,11 @@ import csv
 import datetime as dt
 import io
 import re
+from typing import Final
 
 import polars as pl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dashboards import access, charts, quality_tables, red_flags, shaping
@@ -27,6 +28,9 @@ from pipeline.contract.outputs import MECHANISMS, TRIAGE_LEVELS
 
 MONDAY = dt.date(2026, 1, 5)
 days = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31))
+FRAMES: Final = settings(deadline=None)
+"""Examples that build polars frames: their first run in a process, or a busy machine, can
+take longer than hypothesis's default 200 ms deadline without anything being wrong."""
 
 
 @st.composite
@@ -96,6 +100,7 @@ def test_filters_are_recorded_and_described_in_words() -> None:
     assert label_of("no_weight_bearing") == "No weight bearing"
 
 
+@FRAMES
 @given(
     st.lists(
         st.tuples(days, st.sampled_from(MECHANISMS), st.sampled_from(TRIAGE_LEVELS)),
@@ -124,6 +129,7 @@ def test_daily_counts_fold_into_monday_weeks_of_the_two_periods(
     assert folded.filter(pl.col("period") == shaping.CURRENT)["cases"].sum() == current
 
 
+@FRAMES
 @given(count_frames())
 def test_the_mechanism_counts_add_up_to_the_period_total(counts: pl.DataFrame) -> None:
     totals = shaping.period_totals(counts)
@@ -134,6 +140,7 @@ def test_the_mechanism_counts_add_up_to_the_period_total(counts: pl.DataFrame) -
     assert totals.previous_urgent <= totals.previous_cases
 
 
+@FRAMES
 @given(count_frames())
 def test_weekly_counts_add_up_to_the_period_and_each_week_to_its_mechanisms(
     counts: pl.DataFrame,
@@ -144,6 +151,7 @@ def test_weekly_counts_add_up_to_the_period_and_each_week_to_its_mechanisms(
         assert sum(row[m] for m in MECHANISMS) == row["cases"]
 
 
+@FRAMES
 @given(count_frames())
 def test_an_administrators_weekly_shares_are_percentages_of_the_weeks_cases(
     counts: pl.DataFrame,
@@ -155,6 +163,7 @@ def test_an_administrators_weekly_shares_are_percentages_of_the_weeks_cases(
     assert all(0.0 <= total <= 100.0 + 1e-9 for total in per_week["share"])
 
 
+@FRAMES
 @given(count_frames())
 def test_a_viewers_chart_has_no_share_resting_on_a_small_cell(counts: pl.DataFrame) -> None:
     weekly = shaping.weekly_counts(counts)
@@ -165,6 +174,7 @@ def test_a_viewers_chart_has_no_share_resting_on_a_small_cell(counts: pl.DataFra
         assert not 1 <= by_week[week][mechanism] <= SMALL_CELL_MAX
 
 
+@FRAMES
 @given(count_frames())
 def test_the_clinic_table_adds_up_for_an_administrator_and_hides_small_cells_from_a_viewer(
     counts: pl.DataFrame,
@@ -177,6 +187,7 @@ def test_the_clinic_table_adds_up_for_an_administrator_and_hides_small_cells_fro
         assert not any(1 <= n <= SMALL_CELL_MAX for n in _numbers(viewer[column].to_list()))
 
 
+@FRAMES
 @given(count_frames())
 def test_an_aggregate_export_never_holds_a_count_from_one_to_ten(counts: pl.DataFrame) -> None:
     exported = shaping.weekly_export(shaping.weekly_counts(counts))
