@@ -47,8 +47,10 @@ def weekly_share_chart(shares: pl.DataFrame) -> alt.Chart:
 
 def clinic_share_chart(shares: pl.DataFrame) -> alt.FacetChart:
     """The same, one small chart per clinic, side by side on a shared scale."""
-    return (
+    chart: alt.FacetChart = (
         _share_lines(shares)
         .properties(width=FACET_WIDTH, height=FACET_HEIGHT)
         .facet(facet=alt.Facet("clinic_id:N", title=None), columns=FACET_COLUMNS)
+        .configure_legend(orient="bottom")
     )
+    return chart

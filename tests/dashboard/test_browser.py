@@ -50,6 +50,9 @@ VIEWPORT: Final = ViewportSize(width=1400, height=2200)
 """Tall enough for the longest page: Streamlit scrolls inside the page, not the window."""
 SERVER_START_TIMEOUT_S: Final = 60
 PAGE_TIMEOUT_MS: Final = 30_000
+CHART_DRAW_MS: Final = 800
+"""Charts draw after their data arrives."""
+DOWNLOAD_COUNTS: Final = "Download these counts (CSV)"
 
 pytestmark = pytest.mark.slow
 
@@ -158,9 +161,12 @@ def _open(page: Page, link: str, heading: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def _screenshot(page: Page, name: str) -> None:
+def _screenshot(page: Page, name: str, last: str) -> None:
+    """Once the page's last element (`last`) is there and the script has stopped running."""
+    expect(page.get_by_text(last).first).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_timeout(CHART_DRAW_MS)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.wait_for_timeout(800)  # let charts finish drawing
     page.screenshot(path=SCREENSHOTS / f"{name}.png")
 
 
@@ -171,7 +177,7 @@ def test_an_administrator_signs_in_and_reads_every_page_in_a_real_browser(
     page = context.new_page()
     page.goto(server)
     expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
-    _screenshot(page, "0_sign_in")
+    _screenshot(page, "0_sign_in", "Sign in")
 
     _sign_in(page, server, seed.ADMIN)
     with database.connect() as connection:
@@ -186,18 +192,18 @@ def test_an_administrator_signs_in_and_reads_every_page_in_a_real_browser(
     assert _metric(page, "Cases") == str(expected_cases) == "46"
     assert _metric(page, "Urgent cases") == str(expected_urgent) == "8"
     assert _metric(page, "Referred share") == "50.0%"
-    _screenshot(page, "1_overview")
+    _screenshot(page, "1_overview", DOWNLOAD_COUNTS)
 
     _open(page, "Clinics", "Clinics")
     expect(page.get_by_text("Referred versus compensatory, per week and clinic")).to_be_visible()
-    _screenshot(page, "2_clinics")
+    _screenshot(page, "2_clinics", DOWNLOAD_COUNTS)
 
     _open(page, "Red-flag worklist", "Red-flag worklist")
     follow_up = [
         c for c in seed.standard_cases() if c.triage != "routine" and c.day >= seed.CURRENT_START
     ]
     expect(page.get_by_text(f"Cases 1-{len(follow_up)} of {len(follow_up)}.")).to_be_visible()
-    _screenshot(page, "3_worklist")
+    _screenshot(page, "3_worklist", "Export the worklist (CSV)")
     with page.expect_download() as download:
         page.get_by_role("button", name="Export the worklist (CSV)").click()
     exported = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
@@ -210,7 +216,7 @@ def test_an_administrator_signs_in_and_reads_every_page_in_a_real_browser(
     assert _metric(page, "Records received") == str(received) == "79"
     assert _metric(page, "Status") == "Succeeded"
     expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
-    _screenshot(page, "4_data_quality")
+    _screenshot(page, "4_data_quality", "events; page 1 of 1.")
     context.close()
 
 
@@ -222,7 +228,7 @@ def test_a_viewer_in_a_real_browser_sees_small_cells_and_no_worklist_even_by_url
     _sign_in(page, server, seed.VIEWER)
     assert _metric(page, "Urgent cases") == "<11"
     expect(page.get_by_role("link", name="Red-flag worklist")).to_have_count(0)
-    _screenshot(page, "5_viewer_overview")
+    _screenshot(page, "5_viewer_overview", DOWNLOAD_COUNTS)
     page.goto(f"{server}/worklist")
     expect(page.get_by_role("heading", name="Page not found")).to_be_visible(
         timeout=PAGE_TIMEOUT_MS
