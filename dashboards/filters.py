@@ -86,6 +86,22 @@ def clamp_period(
     return start, end
 
 
+def period_to_hold(
+    value: Sequence[dt.date] | dt.date | None,
+    fallback: tuple[dt.date, dt.date],
+    earliest: dt.date,
+    latest: dt.date,
+) -> tuple[dt.date, dt.date] | None:
+    """What the period widget should hold before it is drawn: `fallback` at first, a full
+    range moved inside the data's days; None (leave it) while someone has picked only the
+    first day of a range, so the picker waits for the second."""
+    if value is None:
+        return fallback
+    if isinstance(value, dt.date) or len(value) != 2:
+        return None
+    return clamp_period((value[0], value[1]), earliest, latest)
+
+
 def period_from_widget(
     value: Sequence[dt.date] | dt.date | None, fallback: tuple[dt.date, dt.date]
 ) -> tuple[dt.date, dt.date]:

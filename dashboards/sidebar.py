@@ -13,7 +13,13 @@ from typing import Final
 import streamlit as st
 
 from dashboards import session
-from dashboards.filters import Filters, clamp_period, default_period, label_of, period_from_widget
+from dashboards.filters import (
+    Filters,
+    default_period,
+    label_of,
+    period_from_widget,
+    period_to_hold,
+)
 from dashboards.queries import DataBounds
 from pipeline.aggregate.daily_counts import AGE_BAND_LABELS
 from pipeline.contract.fields import KNEE_INJURIES, SEXES
@@ -38,13 +44,15 @@ def render_filters(bounds: DataBounds | None) -> Filters:
     latest = bounds.latest if bounds else dt.datetime.now(dt.UTC).date()
     earliest = bounds.earliest if bounds else latest
     fallback = default_period(latest)
-    held = period_from_widget(st.session_state.get(PERIOD_KEY), fallback)
-    st.session_state[PERIOD_KEY] = clamp_period(held, min(earliest, fallback[0]), latest)
+    first_day = min(earliest, fallback[0])
+    held = period_to_hold(st.session_state.get(PERIOD_KEY), fallback, first_day, latest)
+    if held is not None:
+        st.session_state[PERIOD_KEY] = held
     with st.sidebar:
         st.header("Filters")
         period = st.date_input(
             "Intake period",
-            min_value=min(earliest, fallback[0]),
+            min_value=first_day,
             max_value=latest,
             key=PERIOD_KEY,
             help="Intake days to count. Changes are compared with the period as long before.",

@@ -21,6 +21,7 @@ from dashboards.filters import (
     default_period,
     label_of,
     period_from_widget,
+    period_to_hold,
 )
 from dashboards.settings import SignInThrottle
 from dashboards.small_cells import SMALL_CELL_MAX
@@ -90,6 +91,17 @@ def test_a_half_picked_date_range_means_that_day_and_an_empty_one_the_fallback()
     assert period_from_widget((), fallback) == fallback
     assert period_from_widget(None, fallback) == fallback
     assert period_from_widget((dt.date(2026, 2, 1), day), fallback) == (day, dt.date(2026, 2, 1))
+
+
+def test_the_period_widget_is_set_up_once_kept_in_the_data_and_left_alone_mid_pick() -> None:
+    fallback = (dt.date(2026, 8, 29), dt.date(2026, 11, 20))
+    first, last = dt.date(2026, 1, 1), dt.date(2026, 11, 20)
+    assert period_to_hold(None, fallback, first, last) == fallback
+    assert period_to_hold((dt.date(2025, 6, 1), dt.date(2027, 1, 1)), fallback, first, last) == (
+        first,
+        last,
+    )
+    assert period_to_hold((dt.date(2026, 3, 1),), fallback, first, last) is None
 
 
 def test_filters_are_recorded_and_described_in_words() -> None:
