@@ -16,6 +16,8 @@ from sqlalchemy.engine import URL, make_url
 
 DEFAULT_DATABASE_URL: Final = "sqlite:///var/intake.db"
 SQLITE_BUSY_TIMEOUT_MS: Final = 30_000
+SQLITE_BEGIN_OPTION: Final = "sqlite_begin"
+"""Execution option naming how SQLite transactions begin: DEFERRED (default) or IMMEDIATE."""
 
 
 def database_url(url: str | URL | None = None) -> URL:
@@ -56,6 +58,16 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def writer_engine(engine: Engine) -> Engine:
+    """The same engine for a writer: on SQLite its transactions begin IMMEDIATE, taking the
+    write lock up front, so two writers queue on the busy timeout instead of one failing when
+    it upgrades a read to a write. Readers (the dashboard) keep deferred, lock-free reads."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
