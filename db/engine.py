@@ -1,9 +1,8 @@
 """The one place a database engine is built: from `DATABASE_URL`, SQLite by default.
 
 SQLite connections get write-ahead logging, enforced foreign keys, a busy timeout, a page cache
-sized for bulk loads, temporary sorting in memory and real
-transactions (BEGIN issued by SQLAlchemy, not guessed by the sqlite3 module). PostgreSQL goes
-through psycopg 3.
+sized for bulk loads, temporary sorting in memory and real transactions (BEGIN issued by
+SQLAlchemy, not guessed by the sqlite3 module). PostgreSQL goes through psycopg 3.
 """
 
 from __future__ import annotations
