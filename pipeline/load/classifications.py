@@ -16,13 +16,46 @@ import polars as pl
 from sqlalchemy import ColumnElement, Connection, delete, exists, func, or_, select
 
 from db.models import CaseClassification, IntakeCase, table_of
+from pipeline.classify.rules import INJURY_FIELD, MECHANISM_RULES, ONSET_FIELD
 from pipeline.contract.schema import RECORD_SCHEMA
 from pipeline.load.bulk import bulk_insert, read_frame
 
 CASES = table_of(IntakeCase)
 CLASSIFICATIONS = table_of(CaseClassification)
 CHUNK_CASES: Final = 200_000
-CASE_SCHEMA: Final = pl.Schema({**RECORD_SCHEMA, "intake_date": pl.Date(), "version": pl.Int32()})
+TRIAGE_FIELDS: Final = (
+    "pain_trend",
+    "weight_bearing",
+    "temperature_c",
+    "fever_reported",
+    "rest_tried",
+    "hip_pain_onset_date",
+)
+"""The fields `pipeline.classify.triage` reads (besides the intake date)."""
+CLASSIFIER_FIELDS: Final = tuple(
+    dict.fromkeys(
+        (
+            "intake_id",
+            ONSET_FIELD,
+            INJURY_FIELD,
+            *TRIAGE_FIELDS,
+            *(
+                finding.field
+                for rule in MECHANISM_RULES
+                for finding in (*rule.findings, *rule.requires_one_of, *rule.ruled_out_by)
+            ),
+        )
+    )
+)
+"""The contract fields the rule set reads: only these are read back from the database (a
+case's notes, references and times are not needed to classify it)."""
+CASE_SCHEMA: Final = pl.Schema(
+    {
+        **{name: RECORD_SCHEMA[name] for name in CLASSIFIER_FIELDS},
+        "intake_date": pl.Date(),
+        "version": pl.Int32(),
+    }
+)
 
 Classifier = Callable[[pl.DataFrame], pl.DataFrame]
 """The pure rule set: valid records in, one classification per `intake_id` out."""
