@@ -9,8 +9,10 @@ LANDING := $(or $(INTAKE_LANDING_DIR),var/landing)
 DEMO_RECORDS ?= 6000
 DEMO_DAYS ?= 42
 DEMO_CLINICS ?= 4
+RECORDS ?= 1000000
+DB ?= sqlite postgres
 
-.PHONY: demo test lint typecheck pytest install migrate seed pipeline clean
+.PHONY: demo test lint typecheck pytest install migrate seed pipeline bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +50,9 @@ pytest: $(STAMP)
 	$(BIN)/pytest -n auto
 
 test: lint typecheck pytest ## everything the project checks
+
+bench: $(STAMP) ## time the pipeline against the raw bulk load: make bench RECORDS=1000000 DB=sqlite
+	@for db in $(DB); do $(BIN)/intake bench --records $(RECORDS) --db $$db || exit 1; done
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis
