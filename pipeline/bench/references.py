@@ -134,8 +134,10 @@ def naive_orm(spec: TaskSpec) -> Timed:
                 (CaseClassification, classified),
             )
         ]
+        # A naive loader has no surrogate ids: the database numbers the versions.
         objects_rows = [
-            (model, [dict(r) for r in result.mappings()]) for model, result in slice_rows
+            (model, [{k: v for k, v in r.items() if k != "id"} for r in result.mappings()])
+            for model, result in slice_rows
         ]
     source.dispose()
     engine = make_engine(spec.database_url)

@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Final
 
 KIB: Final = 1024
@@ -43,8 +44,17 @@ class Measurement:
         )
 
 
-def peak_rss_bytes() -> int:
-    """This process's peak resident set size so far (Linux reports KiB)."""
+def peak_rss_bytes(status: Path = Path("/proc/self/status")) -> int:
+    """This process's peak resident set size so far: `VmHWM` of /proc/self/status, the
+    high-water mark of this process image alone. (`ru_maxrss` would not do: Linux carries it
+    over from the forking parent across exec, so every worker would report the runner's.)
+    Elsewhere, `ru_maxrss`."""
+    try:
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * KIB  # "VmHWM:   123456 kB"
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * KIB
 
 

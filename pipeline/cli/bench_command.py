@@ -76,6 +76,6 @@ def describe(result: BenchResult) -> list[str]:
         "",
         f"raw bulk load: {result.measurements['raw_load'].detail}",
         f"naive ORM: {result.measurements['naive'].detail}",
-        "peak MiB: ru_maxrss of the fresh process that ran the row (Python and libraries "
+        "peak MiB: VmHWM of the fresh process that ran the row (Python and libraries "
         "included; a database server's own memory is not)",
     ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline.bench.report import ROWS, Ratios, format_table, scale_naive
-from pipeline.bench.results import Measurement, Stopwatch
+from pipeline.bench.results import Measurement, Stopwatch, peak_rss_bytes
 
 MIB = 1024 * 1024
 
@@ -76,3 +78,10 @@ def test_the_stopwatch_counts_only_its_timed_blocks() -> None:
     with watch.timed():
         sum(range(1000))
     assert 0 <= first <= watch.seconds
+
+
+def test_peak_memory_is_read_from_the_process_high_water_mark(tmp_path: Path) -> None:
+    status = tmp_path / "status"
+    status.write_text("Name:\tpython\nVmPeak:\t  900000 kB\nVmHWM:\t  204800 kB\nVmRSS:\t 1 kB\n")
+    assert peak_rss_bytes(status) == 200 * MIB
+    assert peak_rss_bytes() > 0
