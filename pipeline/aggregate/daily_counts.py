@@ -38,13 +38,17 @@ def age_band(age: ColumnElement[int]) -> ColumnElement[str]:
     return case(*((age.between(low, high), literal(label)) for label, low, high in AGE_BANDS))
 
 
-def touched_days(day: dt.date, file_ids: Sequence[int]) -> Select[Any]:
-    """Intake days whose counts a load of `file_ids` (sent on `day`) can have changed: the
-    day itself and every day any version of a case those files touched falls on."""
+def touched_days(days: Sequence[dt.date], file_ids: Select[Any]) -> Select[Any]:
+    """Intake days whose counts a load of the files `file_ids` selects (sent on `days`) can
+    have changed: the days themselves and every day any version of a case those files touched
+    falls on. One query for a whole range of days, so each touched day is counted once."""
     touched_cases = select(VERSIONS.c.intake_id).where(VERSIONS.c.file_id.in_(file_ids))
+    sent_on = [
+        select(literal(day, VERSIONS.c.intake_date.type).label("intake_date")) for day in days
+    ]
     return (
         union(
-            select(literal(day, VERSIONS.c.intake_date.type).label("intake_date")),
+            *sent_on,
             select(VERSIONS.c.intake_date).where(VERSIONS.c.intake_id.in_(touched_cases)),
         )
         .subquery()

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Select, insert, select, update
 
 from db.models import IngestedFile, table_of
 from pipeline.load.landing import LandedFile
@@ -78,6 +79,11 @@ def files_of_day(
         .order_by(FILES.c.id)
     )
     return [RegisteredFile(r.id, Path(r.source_path), r.landing_date, r.status) for r in rows]
+
+
+def finished_file_ids(days: list[dt.date]) -> Select[Any]:
+    """The ids of the finished files sent on `days`, as a subquery for set-based SQL."""
+    return select(FILES.c.id).where(FILES.c.landing_date.in_(days), FILES.c.status == "finished")
 
 
 def mark_validated(

@@ -189,12 +189,13 @@ def daily_case_counts(
     context: dg.AssetExecutionContext, database: IntakeDatabase
 ) -> dg.MaterializeResult[None]:
     """Classified cases per intake day, clinic, mechanism, triage, knee injury, age band and
-    sex: what the dashboard reads. Refreshes the day and any day a correction touched."""
-    rows = 0
-    for day in _days(context):
-        with database.engine.begin() as connection:
-            day_files = [f.id for f in files.files_of_day(connection, day, ("finished",))]
-            rows += daily_counts.refresh(connection, daily_counts.touched_days(day, day_files))
+    sex: what the dashboard reads. Refreshes the days and any day a correction touched, in one
+    transaction."""
+    days = _days(context)
+    with database.engine.begin() as connection:
+        # One refresh for the whole range: a day touched by several days' files is counted once.
+        touched = daily_counts.touched_days(days, files.finished_file_ids(days))
+        rows = daily_counts.refresh(connection, touched)
     with database.engine.begin() as connection:
         runs.record_run(
             connection,

@@ -20,10 +20,12 @@ def _days(context: dg.AssetCheckExecutionContext) -> list[dt.date]:
 
 
 @dg.asset_check(asset=intake_cases, blocking=True, partitions_def=intake_days)
-def no_duplicate_cases(database: IntakeDatabase) -> dg.AssetCheckResult:
-    """No intake id is recorded twice, and no case version twice."""
+def no_duplicate_cases(
+    context: dg.AssetCheckExecutionContext, database: IntakeDatabase
+) -> dg.AssetCheckResult:
+    """No intake id the days' files brought is recorded twice, and no case version twice."""
     with database.engine.connect() as connection:
-        duplicates = integrity.duplicate_cases(connection)
+        duplicates = integrity.duplicate_cases(connection, files.finished_file_ids(_days(context)))
     return dg.AssetCheckResult(passed=duplicates == 0, metadata={"duplicates": duplicates})
 
 
