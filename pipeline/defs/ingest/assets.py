@@ -21,6 +21,7 @@ from pipeline.aggregate import daily_counts
 from pipeline.classify import RULES_VERSION, classify
 from pipeline.defs.partitions import intake_days
 from pipeline.defs.resources import IntakeDatabase, LandingStore
+from pipeline.faults import fault_point
 from pipeline.load import classifications, files, merge, runs, stage
 from pipeline.load.landing import LandedFile
 from pipeline.validate import validate_file
@@ -58,6 +59,7 @@ def landed_files(
     for day in _days(context):
         with database.engine.begin() as connection:
             registration = files.register(connection, landing_store.files_for_day(day), _now())
+            fault_point("register:before_commit")
         new.extend(registration.new)
         known.extend(registration.already_ingested)
     listing = pl.DataFrame(
@@ -104,6 +106,7 @@ def validated_records(
                 records_in += result.valid.height + result.quarantine.height
                 quarantined += result.quarantine.height
                 reasons.append(result.quarantine.select("line_number", "reasons"))
+            fault_point("validate:before_commit")
     examples = pl.concat(reasons) if reasons else pl.DataFrame()
     return dg.MaterializeResult(
         metadata={
@@ -140,6 +143,8 @@ def intake_cases(
                 loaded += outcome.loaded
                 unchanged += outcome.unchanged
                 corrected += outcome.corrected
+            fault_point("merge:before_commit")
+        fault_point("merge:after_commit")
     cases = table_of(IntakeCase)
     with database.engine.connect() as connection:
         total = connection.execute(select(func.count()).select_from(cases)).scalar_one()
@@ -173,6 +178,7 @@ def case_classifications(
                 classified += classifications.classify_cases(
                     connection, classify, RULES_VERSION, _now(), day_files
                 )
+            fault_point("classify:before_commit")
     return dg.MaterializeResult(
         metadata={"dagster/row_count": classified, "rules_version": RULES_VERSION}
     )
@@ -195,6 +201,7 @@ def daily_case_counts(
         with database.engine.begin() as connection:
             day_files = [f.id for f in files.files_of_day(connection, day, ("finished",))]
             rows += daily_counts.refresh(connection, daily_counts.touched_days(day, day_files))
+            fault_point("aggregate:before_commit")
     with database.engine.begin() as connection:
         runs.record_run(
             connection,
