@@ -1,8 +1,9 @@
 """The one place a database engine is built: from `DATABASE_URL`, SQLite by default.
 
 SQLite connections get write-ahead logging, enforced foreign keys, a busy timeout and real
-transactions (BEGIN issued by SQLAlchemy, not guessed by the sqlite3 module). PostgreSQL goes
-through psycopg 3.
+transactions (BEGIN issued by SQLAlchemy, not guessed by the sqlite3 module); a connection
+with the execution option `SQLITE_IMMEDIATE` begins with `BEGIN IMMEDIATE`, taking the write
+lock up front (see `pipeline.load.locks`). PostgreSQL goes through psycopg 3.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from sqlalchemy.engine import URL, make_url
 
 DEFAULT_DATABASE_URL: Final = "sqlite:///var/intake.db"
 SQLITE_BUSY_TIMEOUT_MS: Final = 30_000
+SQLITE_IMMEDIATE: Final = "intake_sqlite_immediate"
+"""Execution option: on SQLite, begin the connection's transactions with BEGIN IMMEDIATE."""
 
 
 def database_url(url: str | URL | None = None) -> URL:
@@ -56,6 +59,9 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A writer that began deferred, read, and then found another writer had committed
+        # fails at once (SQLITE_BUSY, no waiting): writers begin IMMEDIATE and wait instead.
+        immediate = connection.get_execution_options().get(SQLITE_IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine

@@ -21,7 +21,6 @@ from tests.reliability.state import (
     assert_consistent,
     cli_environment,
     run_in_process,
-    seed,
     snapshot,
     start_cli_run,
 )
@@ -63,27 +62,6 @@ KILLS = (
     # During aggregation of the 2nd day: everything classified, the 1st day counted.
     Kill("aggregate:before_commit@2", (("finished", True), ("finished", True), ("finished", True))),
 )
-
-
-@pytest.fixture(scope="module")
-def landing_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return seed(tmp_path_factory.mktemp("landing"))
-
-
-@pytest.fixture(scope="module")
-def uninterrupted(landing_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Snapshot:
-    """The state a run that was never interrupted leaves (on SQLite; the snapshot holds no
-    database-specific values, and the PostgreSQL runs must end in the same state)."""
-    from db import migrate
-    from db.engine import make_engine
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('reference') / 'intake.db'}"
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    run_in_process(landing_dir, url)
-    state = snapshot(engine)
-    engine.dispose()
-    return state
 
 
 def test_every_fault_point_is_tested() -> None:
