@@ -10,7 +10,7 @@ DEMO_RECORDS ?= 6000
 DEMO_DAYS ?= 42
 DEMO_CLINICS ?= 4
 
-.PHONY: demo test lint typecheck pytest install migrate seed pipeline clean
+.PHONY: demo test lint typecheck pytest fuzz install migrate seed pipeline clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ pytest: $(STAMP)
 	$(BIN)/pytest -n auto
 
 test: lint typecheck pytest ## everything the project checks
+
+FUZZ_EXAMPLES ?= 10000
+fuzz: $(STAMP) ## the long fuzz run: FUZZ_EXAMPLES hostile files per test (make test tries 300)
+	INTAKE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -n auto tests/reliability/test_hostile_input.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis
