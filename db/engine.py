@@ -4,6 +4,9 @@ SQLite connections get write-ahead logging, enforced foreign keys, a busy timeou
 transactions (BEGIN issued by SQLAlchemy, not guessed by the sqlite3 module); a connection
 with the execution option `SQLITE_IMMEDIATE` begins with `BEGIN IMMEDIATE`, taking the write
 lock up front (see `pipeline.load.locks`). PostgreSQL goes through psycopg 3.
+
+Statements' parameters are left out of error messages and logs (`hide_parameters`): they can
+be patient data.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ def database_url(url: str | URL | None = None) -> URL:
 def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
     """Build an engine for `url` (see `database_url`), ready for the pipeline and dashboard."""
     resolved = database_url(url)
+    kwargs.setdefault("hide_parameters", True)
     if resolved.get_backend_name() == "sqlite":
         return _sqlite_engine(resolved, **kwargs)
     kwargs.setdefault("pool_pre_ping", True)

@@ -29,6 +29,7 @@ from typing import Final
 from sqlalchemy import Connection, Engine, func, select
 
 from db.engine import SQLITE_IMMEDIATE
+from pipeline.load.errors import without_patient_data
 
 LOCK_NAMESPACE: Final = 0x4B48
 """The first key of every advisory lock the pipeline takes ("KH": knee-hip)."""
@@ -40,8 +41,9 @@ SHARED_KEY: Final = 0
 def write_transaction(
     engine: Engine, day: dt.date | None = None, *, shared: bool = False
 ) -> Iterator[Connection]:
-    """A transaction holding `day`'s lock (if given) and the shared lock (if `shared`)."""
-    with engine.connect() as connection:
+    """A transaction holding `day`'s lock (if given) and the shared lock (if `shared`). A
+    database error inside it comes out without patient data (`errors.without_patient_data`)."""
+    with without_patient_data(), engine.connect() as connection:
         connection.execution_options(**{SQLITE_IMMEDIATE: True})
         with connection.begin():
             if connection.dialect.name == "postgresql":

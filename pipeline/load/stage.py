@@ -55,8 +55,6 @@ def stage(
         pl.lit(now).alias("quarantined_at"),
         storable(pl.col("intake_id")).str.slice(0, QUARANTINE.c.intake_id.type.length),  # type: ignore[attr-defined]
         storable(pl.col("raw_record")),
-        pl.col("reasons").list.eval(
-            pl.element().struct.with_fields(storable(pl.field("value")))
-        ),
+        pl.col("reasons").list.eval(pl.element().struct.with_fields(storable(pl.field("value")))),
     )
     bulk_insert(connection, QUARANTINE, quarantined)
