@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+DASHBOARD_PORT    ?= 8501
+DASHBOARD_ADDRESS ?= localhost
 
 
 LANDING := $(or $(INTAKE_LANDING_DIR),var/landing)
@@ -10,7 +12,10 @@ DEMO_RECORDS ?= 6000
 DEMO_DAYS ?= 42
 DEMO_CLINICS ?= 4
 
-.PHONY: demo test lint typecheck pytest fuzz install migrate seed pipeline clean
+DEMO_ADMIN ?= demo-admin
+DEMO_ADMIN_PASSWORD ?= demo-admin-password
+
+.PHONY: demo test lint typecheck pytest fuzz install migrate seed pipeline dashboard demo-admin clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,9 +38,19 @@ seed: $(STAMP) ## write synthetic intake files into the landing directory if it 
 pipeline: migrate seed ## ingest the landing directory through the Dagster pipeline
 	$(BIN)/intake run --landing $(LANDING)
 
-demo: pipeline ## set everything up, seed, run the pipeline and serve what exists
+dashboard: migrate ## serve the clinic dashboard (DASHBOARD_PORT, default 8501; Ctrl-C stops it)
+	@echo "Clinic dashboard: http://$(DASHBOARD_ADDRESS):$(DASHBOARD_PORT)"
+	$(BIN)/streamlit run dashboards/app.py \
+		--server.port $(DASHBOARD_PORT) --server.address $(DASHBOARD_ADDRESS)
+
+demo-admin: migrate ## create the demo administrator (kept as it is if it exists)
+	$(BIN)/intake users add $(DEMO_ADMIN) --role admin --password '$(DEMO_ADMIN_PASSWORD)' --if-missing
+
+demo: pipeline demo-admin ## set everything up, seed, run the pipeline and serve the dashboard
 	@echo "Done: the database is $${DATABASE_URL:-sqlite:///var/intake.db}; runs are in var/dagster."
 	@echo "Watch the pipeline in the Dagster UI: DAGSTER_HOME=$$PWD/var/dagster $(BIN)/dg dev"
+	@echo "Sign in to the dashboard as $(DEMO_ADMIN) with password $(DEMO_ADMIN_PASSWORD)"
+	@$(MAKE) --no-print-directory dashboard
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

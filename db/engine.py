@@ -1,9 +1,8 @@
 """The one place a database engine is built: from `DATABASE_URL`, SQLite by default.
 
 SQLite connections get write-ahead logging, enforced foreign keys, a busy timeout and real
-transactions (BEGIN issued by SQLAlchemy, not guessed by the sqlite3 module); a connection
-with the execution option `SQLITE_IMMEDIATE` begins with `BEGIN IMMEDIATE`, taking the write
-lock up front (see `pipeline.load.locks`). PostgreSQL goes through psycopg 3.
+transactions (BEGIN issued by SQLAlchemy, not guessed by the sqlite3 module); writers begin
+IMMEDIATE (`writer_engine`, `SQLITE_BEGIN_OPTION`). PostgreSQL goes through psycopg 3.
 
 Statements' parameters are left out of error messages and logs (`hide_parameters`): they can
 be patient data.
@@ -20,8 +19,8 @@ from sqlalchemy.engine import URL, make_url
 
 DEFAULT_DATABASE_URL: Final = "sqlite:///var/intake.db"
 SQLITE_BUSY_TIMEOUT_MS: Final = 30_000
-SQLITE_IMMEDIATE: Final = "intake_sqlite_immediate"
-"""Execution option: on SQLite, begin the connection's transactions with BEGIN IMMEDIATE."""
+SQLITE_BEGIN_OPTION: Final = "sqlite_begin"
+"""Execution option naming how SQLite transactions begin: DEFERRED (default) or IMMEDIATE."""
 
 
 def database_url(url: str | URL | None = None) -> URL:
@@ -63,9 +62,16 @@ def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # A writer that began deferred, read, and then found another writer had committed
-        # fails at once (SQLITE_BUSY, no waiting): writers begin IMMEDIATE and wait instead.
-        immediate = connection.get_execution_options().get(SQLITE_IMMEDIATE, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def writer_engine(engine: Engine) -> Engine:
+    """The same engine for a writer: on SQLite its transactions begin IMMEDIATE, taking the
+    write lock up front, so two writers queue on the busy timeout instead of one failing when
+    it upgrades a read to a write. Readers (the dashboard) keep deferred, lock-free reads."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})

@@ -9,6 +9,7 @@ fields, CHECK constraints on allowed values, ranges, lengths and the id alphabet
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -285,7 +286,20 @@ class DailyCaseCount(Base):
         ),
         CheckConstraint("cases > 0", "cases_positive"),
         Index(None, "clinic_id", "intake_date"),
+        Index(
+            "ix_daily_case_counts_dashboard",
+            "intake_date",
+            "mechanism",
+            "triage",
+            "clinic_id",
+            "knee_injury",
+            "age_band",
+            "sex",
+            "cases",
+        ),
     )
+    """`ix_daily_case_counts_dashboard` covers the dashboard's counts: a date range read from
+    the index alone, already in (day, mechanism, triage) order, with every filter column."""
 
 
 RUN_STATUSES = ("success", "failure")
@@ -330,11 +344,55 @@ class CaseClassification(Base):
     )
 
 
+USERNAME_LENGTH = 128
+ROLES = ("admin", "viewer")
+"""Dashboard roles: an `admin` also sees the red-flag worklist, exact small counts and the
+audit log; a `viewer` sees aggregates with small cells suppressed."""
+
+AUDIT_EVENTS = ("sign_in", "sign_in_failed", "worklist_opened", "export")
+"""What the dashboard records about its users."""
+
+
+class DashboardUser(Base):
+    """Someone who may sign in to the dashboard, with their role.
+
+    `password_hash` is an argon2id hash (argon2-cffi); it is NULL for a user who signs in only
+    through the deployment's OpenID Connect provider."""
+
+    __tablename__ = "dashboard_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(USERNAME_LENGTH))
+    role: Mapped[str] = mapped_column(_enum(ROLES, "role"))
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (UniqueConstraint("username"),)
+
+
+class AuditEvent(Base):
+    """One thing a dashboard user did that must stay on record: a sign-in (or a failed one),
+    an opening of the red-flag worklist, an export. `username` is as typed, so failed sign-ins
+    of unknown names are kept too; `filters` holds the filters in force (JSON)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    username: Mapped[str] = mapped_column(String(USERNAME_LENGTH))
+    event: Mapped[str] = mapped_column(_enum(AUDIT_EVENTS, "audit_event"))
+    filters: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index(None, "at"), Index(None, "username", "event", "at"))
+
+
 __all__ = [
+    "AuditEvent",
     "Base",
     "CaseClassification",
     "CaseVersion",
     "DailyCaseCount",
+    "DashboardUser",
     "IngestedFile",
     "IntakeCase",
     "PipelineRun",

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
 
-from db.engine import DEFAULT_DATABASE_URL, database_url, make_engine
+from db.engine import DEFAULT_DATABASE_URL, database_url, make_engine, writer_engine
 
 
 def test_without_database_url_the_default_is_a_sqlite_file_under_var(
@@ -55,3 +56,18 @@ def test_a_sqlite_transaction_that_fails_leaves_nothing_behind(tmp_path: Path) -
 def test_the_engine_connects_to_each_database(engine: Engine) -> None:
     with engine.connect() as conn:
         assert conn.execute(text("SELECT 1")).scalar() == 1
+
+
+def test_a_writer_engine_takes_the_sqlite_write_lock_when_it_begins(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    writer, other = writer_engine(make_engine(url)), make_engine(url)
+    with other.begin() as conn:
+        conn.execute(text("CREATE TABLE t (x INTEGER)"))
+    with writer.begin() as conn:
+        conn.execute(text("SELECT count(*) FROM t"))  # only a read so far, yet the lock is held
+        with other.connect() as blocked:
+            blocked.execute(text("PRAGMA busy_timeout = 0"))
+            with pytest.raises(OperationalError, match="locked"):
+                blocked.execute(text("INSERT INTO t VALUES (1)"))
+    writer.dispose()
+    other.dispose()

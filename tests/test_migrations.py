@@ -20,6 +20,8 @@ APPLICATION_TABLES = {
     "case_versions",
     "quarantined_records",
     "case_classifications",
+    "dashboard_users",
+    "audit_events",
 }
 
 

@@ -10,6 +10,7 @@ from pipeline.cli import (
     evaluate_commands,
     run_command,
     seed_command,
+    users_command,
 )
 
 app = typer.Typer(
@@ -26,6 +27,7 @@ app.add_typer(db_commands.app, name="db")
 app.command(name="seed")(seed_command.seed_intake_files)
 app.command(name="classify")(classify_commands.classify)
 app.command(name="evaluate")(evaluate_commands.evaluate)
+app.add_typer(users_command.app, name="users")
 app.command(name="run")(run_command.run_pipeline)
 
 __all__ = ["app"]

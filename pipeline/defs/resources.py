@@ -7,7 +7,7 @@ import dagster as dg
 from pydantic import PrivateAttr
 from sqlalchemy import Engine
 
-from db.engine import make_engine
+from db.engine import make_engine, writer_engine
 from pipeline import settings
 from pipeline.load import landing
 
@@ -19,7 +19,7 @@ class IntakeDatabase(dg.ConfigurableResource):  # type: ignore[type-arg]
     _engine: Engine | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        self._engine = make_engine(self.url or None)
+        self._engine = writer_engine(make_engine(self.url or None))
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._engine is not None:
@@ -28,7 +28,7 @@ class IntakeDatabase(dg.ConfigurableResource):  # type: ignore[type-arg]
     @property
     def engine(self) -> Engine:
         if self._engine is None:
-            self._engine = make_engine(self.url or None)
+            self._engine = writer_engine(make_engine(self.url or None))
         return self._engine
 
 

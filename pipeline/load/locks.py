@@ -28,7 +28,7 @@ from typing import Final
 
 from sqlalchemy import Connection, Engine, func, select
 
-from db.engine import SQLITE_IMMEDIATE
+from db.engine import SQLITE_BEGIN_OPTION
 from pipeline.load.errors import without_patient_data
 
 LOCK_NAMESPACE: Final = 0x4B48
@@ -44,7 +44,7 @@ def write_transaction(
     """A transaction holding `day`'s lock (if given) and the shared lock (if `shared`). A
     database error inside it comes out without patient data (`errors.without_patient_data`)."""
     with without_patient_data(), engine.connect() as connection:
-        connection.execution_options(**{SQLITE_IMMEDIATE: True})
+        connection.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
         with connection.begin():
             if connection.dialect.name == "postgresql":
                 keys = ([day.toordinal()] if day else []) + ([SHARED_KEY] if shared else [])

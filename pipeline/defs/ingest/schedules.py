@@ -15,6 +15,7 @@ MORNING_CRON: Final = "0 6 * * *"
     job=ingest_job,
     cron_schedule=MORNING_CRON,
     execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.RUNNING,
     description="Runs the previous day's partition every morning at 06:00 UTC.",
 )
 def daily_ingest_schedule(context: dg.ScheduleEvaluationContext) -> dg.RunRequest:

@@ -68,8 +68,9 @@ def landing_sensor(
 
 
 @dg.run_failure_sensor(
-    monitored_jobs=[ingest_job],
-    description="Records failed ingestion runs for the dashboard's data-quality page.",
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Records failed runs (of any job here, the UI's asset runs included) for the "
+    "dashboard's data-quality page.",
 )
 def record_failed_runs(context: dg.RunFailureSensorContext, database: IntakeDatabase) -> None:
     record_failure(database, context.dagster_run, context.failure_event.message or "failed")

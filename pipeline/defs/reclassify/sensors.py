@@ -3,7 +3,7 @@
 from typing import Final
 
 import dagster as dg
-from sqlalchemy import distinct, select
+from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 
 from db.models import CaseClassification, table_of
@@ -26,7 +26,7 @@ def rules_version_sensor(
     table = table_of(CaseClassification)
     try:
         with database.engine.connect() as connection:
-            versions = set(connection.execute(select(distinct(table.c.rules_version))).scalars())
+            versions = set(connection.execute(select(table.c.rules_version).distinct()).scalars())
     except DBAPIError as error:
         return dg.SkipReason(f"database not ready (run `intake db upgrade`): {error.orig}")
     older = sorted(versions - {RULES_VERSION})

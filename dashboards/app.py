@@ -1,0 +1,77 @@
+"""The clinic dashboard's entrypoint (`streamlit run dashboards/app.py`). It only routes:
+
+1. a database that cannot be used gets a message saying what to run, and nothing else;
+2. nobody sees anything but the sign-in page before signing in;
+3. a signed-in user gets the shared sidebar (account, filters) and the pages of their role:
+   the red-flag worklist exists only for administrators.
+"""
+
+import logging
+from pathlib import Path
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboards import audit_trail, queries, session, sidebar, states
+from dashboards.database import DatabaseState, current_url, state_of
+
+PAGES = Path(__file__).parent / "app_pages"
+LOG = logging.getLogger("dashboards.app")
+
+
+def pages_for(user: session.SignedIn) -> dict[str, list[st.Page]]:
+    """The navigation of a signed-in user: what their role may open."""
+    overview = st.Page(
+        PAGES / "overview.py",
+        title="Overview",
+        icon=":material/monitoring:",
+        default=True,
+        help="Referred versus compensatory hip pain per week, the five mechanisms, all and "
+        "urgent cases against the previous period.",
+    )
+    clinics = st.Page(
+        PAGES / "clinics.py",
+        title="Clinics",
+        icon=":material/local_hospital:",
+        help="The overview's numbers for each clinic side by side.",
+    )
+    worklist = st.Page(
+        PAGES / "worklist.py",
+        title="Red-flag worklist",
+        icon=":material/flag:",
+        help="Urgent and evaluate cases, newest first, to follow up. Administrators only.",
+    )
+    quality = st.Page(
+        PAGES / "data_quality.py",
+        title="Data quality",
+        icon=":material/fact_check:",
+        help="Last pipeline run, freshness per clinic, files, quarantine, rules version.",
+    )
+    follow_up = [worklist] if user.is_admin else []
+    return {"Counts": [overview, clinics], "Follow-up": follow_up, "Trust": [quality]}
+
+
+st.set_page_config(
+    page_title="Knee-to-hip clinic dashboard", page_icon=":material/monitoring:", layout="wide"
+)
+url = current_url()
+state = state_of(url)
+if state is not DatabaseState.READY:
+    states.render_database_problem(state)
+    st.stop()
+
+try:
+    user = session.signed_in(url)
+    if user is None:
+        sign_in = st.Page(PAGES / "sign_in.py", title="Sign in", icon=":material/login:")
+        st.navigation([sign_in], position="hidden").run()
+        st.stop()
+    sidebar.render_account(user)
+    sidebar.render_filters(queries.data_bounds(url))
+    page = st.navigation({k: v for k, v in pages_for(user).items() if v})
+    if page.url_path != "worklist":
+        audit_trail.forget_worklist_view()
+    page.run()
+except SQLAlchemyError:
+    LOG.exception("the dashboard could not read its database")
+    states.render_read_failed()

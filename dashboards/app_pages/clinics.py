@@ -1,0 +1,47 @@
+"""Clinics: the overview's numbers for each clinic side by side, so a site that differs
+stands out."""
+
+import streamlit as st
+
+from dashboards import charts, components, exports, queries, session, shaping, sidebar, states
+from dashboards.database import current_url
+from dashboards.small_cells import NOT_SHOWN
+
+user = session.current()
+filters = sidebar.active_filters()
+url = current_url()
+
+st.title("Clinics")
+st.caption(f"{filters.describe()}. Changes are against the previous {filters.days} days.")
+
+if queries.data_bounds(url) is None:
+    states.render_no_cases()
+    st.stop()
+counts = queries.period_counts(url, filters, by_clinic=True)
+if counts.is_empty():
+    states.render_no_matches()
+    st.stop()
+
+table = shaping.clinic_table(counts, exact=user.is_admin)
+st.subheader("Cases, urgency and mechanisms per clinic")
+st.dataframe(
+    table,
+    hide_index=True,
+    column_config={name: components.SHARE_COLUMN for name in table.columns if "(%)" in name},
+    placeholder=NOT_SHOWN,
+    alt="Cases, urgent cases and mechanisms per clinic",
+)
+
+st.subheader("Referred versus compensatory, per week and clinic")
+weekly = shaping.weekly_counts(counts, by=["clinic_id"])
+shares = shaping.weekly_shares(weekly, exact=user.is_admin, by=["clinic_id"])
+components.render_share_chart(charts.clinic_share_chart(shares), shares)
+
+components.render_small_cell_note(exact=user.is_admin)
+exports.aggregate_download(
+    shaping.clinic_table(counts, exact=False),
+    name="clinics",
+    url=url,
+    user=user,
+    details=filters.as_record(),
+)

@@ -1,0 +1,45 @@
+"""Overview: how often hip pain after a knee injury is referred pain and how often it is
+compensation, week by week; the five mechanisms; all and urgent cases against the previous
+period."""
+
+import streamlit as st
+
+from dashboards import charts, components, exports, queries, session, shaping, sidebar, states
+from dashboards.database import current_url
+
+user = session.current()
+filters = sidebar.active_filters()
+url = current_url()
+
+st.title("Overview")
+st.caption(f"{filters.describe()}. Changes are against the previous {filters.days} days.")
+
+if queries.data_bounds(url) is None:
+    states.render_no_cases()
+    st.stop()
+counts = queries.period_counts(url, filters)
+if counts.is_empty():
+    states.render_no_matches()
+    st.stop()
+
+by_mechanism = shaping.mechanism_counts(counts)
+weekly = shaping.weekly_counts(counts)
+components.render_headline(shaping.period_totals(counts), by_mechanism, exact=user.is_admin)
+
+trend, mechanisms = st.columns([3, 1])
+with trend:
+    st.subheader("Referred versus compensatory, per week")
+    shares = shaping.weekly_shares(weekly, exact=user.is_admin)
+    components.render_share_chart(charts.weekly_share_chart(shares), shares)
+with mechanisms:
+    st.subheader("All five mechanisms")
+    components.render_mechanism_table(shaping.mechanism_table(by_mechanism, exact=user.is_admin))
+
+components.render_small_cell_note(exact=user.is_admin)
+exports.aggregate_download(
+    shaping.weekly_export(weekly),
+    name="weekly_mechanisms",
+    url=url,
+    user=user,
+    details=filters.as_record(),
+)

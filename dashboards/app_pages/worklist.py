@@ -1,0 +1,76 @@
+"""Red-flag worklist: the urgent and evaluate cases, newest first, with their reasons, clinic,
+intake time and days since intake; paged, filterable and exportable. Administrators only:
+every opening and every export is recorded in the audit log."""
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboards import audit_trail, exports, queries, red_flags, session, sidebar, states
+from dashboards.database import current_url
+from dashboards.filters import label_of
+from dashboards.settings import EXPORT_ROW_LIMIT, WORKLIST_PAGE_SIZE
+from pipeline.contract.outputs import TRIAGE_REASONS
+
+user = session.current()
+session.refuse_unless_admin(user)
+filters = sidebar.active_filters()
+url = current_url()
+now = dt.datetime.now(dt.UTC)
+
+st.title("Red-flag worklist")
+st.caption(f"{filters.describe()}. Newest first.")
+
+if queries.data_bounds(url) is None:
+    states.render_no_cases()
+    st.stop()
+
+levels_column, reason_column, page_column = st.columns([2, 2, 1], vertical_alignment="bottom")
+with levels_column:
+    levels = st.pills(
+        "Triage",
+        red_flags.LEVELS,
+        selection_mode="multi",
+        format_func=label_of,
+        key="worklist_levels",
+        help="None chosen: both.",
+    )
+with reason_column:
+    reason = st.selectbox(
+        "Reason",
+        (None, *TRIAGE_REASONS),
+        format_func=lambda r: "Any" if r is None else label_of(r),
+        key="worklist_reason",
+    )
+query = red_flags.WorklistQuery(filters, tuple(levels), reason)
+audit_trail.record_worklist_view(url, user, query.as_record())
+
+result = queries.worklist_page(url, query, st.session_state.get("worklist_page", 1))
+pages = red_flags.page_count(result.total, WORKLIST_PAGE_SIZE)
+if st.session_state.get("worklist_page", 1) > pages:
+    st.session_state["worklist_page"] = pages
+    result = queries.worklist_page(url, query, pages)
+if result.total == 0:
+    states.render_no_matches()
+    st.stop()
+
+with page_column:
+    page = st.number_input("Page", min_value=1, max_value=pages, key="worklist_page")
+first = (int(page) - 1) * WORKLIST_PAGE_SIZE + 1
+st.caption(f"Cases {first:,}-{first + result.cases.height - 1:,} of {result.total:,}.")
+st.dataframe(
+    red_flags.shown_cases(result.cases, now),
+    hide_index=True,
+    column_config={"Intake (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
+    alt="Urgent and evaluate cases, newest first",
+)
+
+exports.case_download(
+    lambda: red_flags.export_csv(queries.worklist_export(url, query), dt.datetime.now(dt.UTC)),
+    name="red_flag_worklist",
+    url=url,
+    user=user,
+    details=query.as_record(),
+)
+if result.total > EXPORT_ROW_LIMIT:
+    st.caption(f"The export holds the newest {EXPORT_ROW_LIMIT:,} of these cases.")

@@ -1,0 +1,94 @@
+"""Small render helpers the count pages share: the headline metrics, the share chart, the
+mechanism table and the note on small cells."""
+
+from __future__ import annotations
+
+from typing import Final
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from dashboards.shaping import PeriodTotals
+from dashboards.small_cells import (
+    NOT_SHOWN,
+    SMALL_CELL_MAX,
+    SUPPRESSED,
+    change_text,
+    count_text,
+    share_text,
+)
+from pipeline.contract.outputs import Mechanism
+
+HIDDEN_CHANGE: Final = f"Change not shown: it rests on {SMALL_CELL_MAX} cases or fewer."
+SHARE_COLUMN: Final = st.column_config.NumberColumn(format="%.1f%%")
+
+
+def render_headline(totals: PeriodTotals, by_mechanism: dict[str, int], *, exact: bool) -> None:
+    """Cases and urgent cases with their change against the previous period, and the
+    referred and compensatory shares of the period's cases."""
+    cases, urgent, referred, compensatory = st.columns(4)
+    with cases:
+        _metric("Cases", totals.cases, totals.previous_cases, exact=exact, rising_is_bad=False)
+    with urgent:
+        _metric(
+            "Urgent cases", totals.urgent, totals.previous_urgent, exact=exact, rising_is_bad=True
+        )
+    for column, mechanism in (
+        (referred, Mechanism.REFERRED.value),
+        (compensatory, Mechanism.COMPENSATORY.value),
+    ):
+        with column:
+            st.metric(
+                f"{mechanism.capitalize()} share",
+                share_text(by_mechanism[mechanism], totals.cases, exact=exact),
+                help=f"{mechanism.capitalize()} cases as a share of all cases in the period.",
+                border=True,
+            )
+
+
+def _metric(label: str, current: int, previous: int, *, exact: bool, rising_is_bad: bool) -> None:
+    change = change_text(current, previous, exact=exact)
+    st.metric(
+        label,
+        count_text(current, exact=exact),
+        delta=change,
+        delta_color="inverse" if rising_is_bad else "normal",
+        help=None if change else HIDDEN_CHANGE,
+        border=True,
+    )
+
+
+def render_share_chart(chart: alt.Chart | alt.FacetChart, shares: pl.DataFrame) -> None:
+    """The chart, or a sentence saying why there is nothing to draw."""
+    if shares.is_empty():
+        st.caption(
+            f"No week has enough cases to show a share: each needs more than {SMALL_CELL_MAX}."
+        )
+        return
+    st.altair_chart(chart, alt="Weekly share of referred and compensatory cases")
+
+
+def render_mechanism_table(table: pl.DataFrame) -> None:
+    """The five mechanisms with their cases and shares."""
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={"Share (%)": SHARE_COLUMN},
+        placeholder=NOT_SHOWN,
+        alt="Cases per mechanism in the period",
+    )
+
+
+def render_small_cell_note(*, exact: bool) -> None:
+    """Say which rule the numbers on the page follow."""
+    if exact:
+        st.caption(
+            f"You see exact counts (administrator). Downloads follow the small-cell rule: "
+            f'counts from 1 to {SMALL_CELL_MAX} are written as "{SUPPRESSED}".'
+        )
+    else:
+        st.caption(
+            f'Counts from 1 to {SMALL_CELL_MAX} are shown as "{SUPPRESSED}", and shares or '
+            "changes resting on them are not shown, so that no patient can be singled out."
+        )

@@ -1,0 +1,403 @@
+"""Every question the dashboard asks the database, and nothing else.
+
+Counts and charts read only the prepared aggregate `daily_case_counts`, summed in the
+database: what comes back is bounded by days x clinics x mechanisms x triage levels, never by
+the number of cases. The worklist and the data-quality lists are bounded, paged queries.
+Each loader is cached for a time-to-live, keyed by the database URL and its arguments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+import streamlit as st
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    Row,
+    Select,
+    and_,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.sql.expression import type_coerce
+from sqlalchemy.types import TypeEngine
+
+from dashboards import shaping, sql_functions
+from dashboards.database import engine_for
+from dashboards.filters import Filters
+from dashboards.red_flags import CASE_SCHEMA, WorklistQuery
+from dashboards.settings import (
+    AUDIT_PAGE_SIZE,
+    AUDIT_TTL,
+    CACHE_MAX_ENTRIES,
+    CACHE_TTL,
+    EXPORT_ROW_LIMIT,
+    QUARANTINE_EXAMPLES,
+    RECENT_FILES,
+    RECENT_RUNS,
+    WORKLIST_PAGE_SIZE,
+)
+from db.models import (
+    AuditEvent,
+    CaseClassification,
+    DailyCaseCount,
+    IngestedFile,
+    IntakeCase,
+    PipelineRun,
+    QuarantinedRecord,
+    table_of,
+)
+from pipeline.aggregate.daily_counts import AGE_BANDS
+
+COUNTS = table_of(DailyCaseCount)
+CASES = table_of(IntakeCase)
+CLASSIFICATIONS = table_of(CaseClassification)
+FILES = table_of(IngestedFile)
+QUARANTINE = table_of(QuarantinedRecord)
+RUNS = table_of(PipelineRun)
+EVENTS = table_of(AuditEvent)
+
+cached = st.cache_data(ttl=CACHE_TTL, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DataBounds:
+    """The first and last intake day with counted cases, and every clinic that has some."""
+
+    earliest: dt.date
+    latest: dt.date
+    clinics: tuple[str, ...]
+
+
+@cached
+def data_bounds(url: str) -> DataBounds | None:
+    """What the filters can choose from; None while no case has been counted."""
+    earliest = select(func.min(COUNTS.c.intake_date)).scalar_subquery()
+    latest = select(func.max(COUNTS.c.intake_date)).scalar_subquery()
+    with engine_for(url).connect() as connection:
+        first, last = connection.execute(select(earliest, latest)).one()
+        if first is None:
+            return None
+        clinics = connection.execute(
+            select(COUNTS.c.clinic_id).distinct().order_by(COUNTS.c.clinic_id)
+        ).scalars()
+        return DataBounds(first, last, tuple(clinics))
+
+
+@cached
+def period_counts(url: str, filters: Filters, *, by_clinic: bool = False) -> pl.DataFrame:
+    """Cases per period (the chosen one and the one as long before it), week (starting
+    Monday), mechanism and triage level [and clinic], from the daily aggregate.
+
+    The database sums per day, in the order of the covering index
+    `ix_daily_case_counts_dashboard`, so it reads the index alone and streams; what comes
+    back is at most days x 5 mechanisms x 3 triage levels [x clinics] rows, which polars
+    folds into periods and weeks."""
+    keys = [COUNTS.c.intake_date, COUNTS.c.mechanism, COUNTS.c.triage]
+    if by_clinic:
+        keys.append(COUNTS.c.clinic_id)
+    query = (
+        select(*keys, func.sum(COUNTS.c.cases).label("cases"))
+        .where(*_count_conditions(filters))
+        .group_by(*keys)
+    )
+    with engine_for(url).connect() as connection:
+        rows = connection.execute(query).all()
+    by = ("clinic_id",) if by_clinic else ()
+    daily = _frame(rows, _schema_of(query))
+    return shaping.periods_and_weeks(daily, filters.start, by=by)
+
+
+@dataclass(frozen=True, slots=True)
+class WorklistPage:
+    """One page of follow-up cases and how many the query matches in all."""
+
+    cases: pl.DataFrame
+    total: int
+
+
+@cached
+def worklist_page(url: str, query: WorklistQuery, page: int) -> WorklistPage:
+    """Page `page` (from 1) of the urgent and evaluate cases the query matches, newest first."""
+    engine = engine_for(url)
+    conditions = _worklist_conditions(query, engine.dialect.name)
+    with engine.connect() as connection:
+        total = connection.execute(
+            select(func.count()).select_from(_cases_joined()).where(*conditions)
+        ).scalar_one()
+        rows = connection.execute(
+            _worklist_select(conditions)
+            .limit(WORKLIST_PAGE_SIZE)
+            .offset((max(page, 1) - 1) * WORKLIST_PAGE_SIZE)
+        ).all()
+    return WorklistPage(_frame(rows, CASE_SCHEMA), int(total))
+
+
+def worklist_export(url: str, query: WorklistQuery) -> pl.DataFrame:
+    """Every case the query matches, newest first, up to EXPORT_ROW_LIMIT. Not cached: it is
+    run when someone exports."""
+    engine = engine_for(url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            _worklist_select(_worklist_conditions(query, engine.dialect.name)).limit(
+                EXPORT_ROW_LIMIT
+            )
+        ).all()
+    return _frame(rows, CASE_SCHEMA)
+
+
+@cached
+def recent_runs(url: str) -> pl.DataFrame:
+    """The latest pipeline runs, newest first."""
+    query = (
+        select(RUNS.c.finished_at, RUNS.c.job_name, RUNS.c.status, RUNS.c.first_day)
+        .add_columns(RUNS.c.last_day, RUNS.c.detail, RUNS.c.run_id)
+        .order_by(RUNS.c.finished_at.desc())
+        .limit(RECENT_RUNS)
+    )
+    return _load(url, query)
+
+
+@cached
+def clinic_freshness(url: str, clinics: tuple[str, ...]) -> pl.DataFrame:
+    """Per clinic (all, or those chosen): the last intake day loaded."""
+    query = select(CASES.c.clinic_id, func.max(CASES.c.intake_date).label("last_intake_date"))
+    if clinics:
+        query = query.where(CASES.c.clinic_id.in_(clinics))
+    query = query.group_by(CASES.c.clinic_id).order_by(CASES.c.clinic_id)
+    return _load(url, query)
+
+
+@cached
+def file_totals(url: str) -> pl.DataFrame:
+    """Files ingested per status, with their records in, loaded, unchanged, corrected and
+    quarantined."""
+    sums = [func.coalesce(func.sum(FILES.c[c]), 0, type_=Integer).label(c) for c in _RECORD_COUNTS]
+    query = (
+        select(FILES.c.status, func.count().label("files"), *sums)
+        .group_by(FILES.c.status)
+        .order_by(FILES.c.status)
+    )
+    return _load(url, query)
+
+
+@cached
+def recent_files(url: str) -> pl.DataFrame:
+    """The latest files received, newest first."""
+    query = (
+        select(FILES.c.received_at, FILES.c.source_path, FILES.c.landing_date, FILES.c.status)
+        .add_columns(*(FILES.c[c] for c in _RECORD_COUNTS))
+        .order_by(FILES.c.received_at.desc(), FILES.c.id.desc())
+        .limit(RECENT_FILES)
+    )
+    return _load(url, query)
+
+
+@cached
+def quarantine_reasons(url: str) -> pl.DataFrame:
+    """Each reason records were quarantined for (field and rule), how many records, and the
+    latest few examples of it (value, file, line)."""
+    engine = engine_for(url)
+    reason = sql_functions.json_array_items(QUARANTINE.c.reasons, engine.dialect.name)
+    field = sql_functions.json_text(reason, "field", engine.dialect.name)
+    rule = sql_functions.json_text(reason, "rule", engine.dialect.name)
+    value = sql_functions.json_text(reason, "value", engine.dialect.name)
+    ranked = (
+        select(
+            field.label("field"),
+            rule.label("rule"),
+            func.count().over(partition_by=(field, rule)).label("records"),
+            func.row_number(type_=Integer)
+            .over(partition_by=(field, rule), order_by=QUARANTINE.c.id.desc())
+            .label("example"),
+            value.label("value"),
+            FILES.c.source_path,
+            QUARANTINE.c.line_number,
+        )
+        .select_from(QUARANTINE.join(FILES).join(reason, true()))
+        .subquery()
+    )
+    query = (
+        select(ranked)
+        .where(ranked.c.example <= QUARANTINE_EXAMPLES)
+        .order_by(ranked.c.records.desc(), ranked.c.field, ranked.c.rule, ranked.c.example)
+    )
+    return _load(url, query)
+
+
+@cached
+def rules_versions(url: str) -> pl.DataFrame:
+    """The rule-set versions that classified the current cases: how many each, and when last;
+    the newest first (the one in force)."""
+    last = func.max(CLASSIFICATIONS.c.classified_at)
+    query = (
+        select(
+            CLASSIFICATIONS.c.rules_version,
+            func.count().label("cases"),
+            last.label("last_classified_at"),
+        )
+        .group_by(CLASSIFICATIONS.c.rules_version)
+        .order_by(last.desc())
+    )
+    return _load(url, query)
+
+
+@st.cache_data(ttl=AUDIT_TTL, max_entries=CACHE_MAX_ENTRIES, show_spinner=False)
+def audit_log(url: str, events: tuple[str, ...], page: int) -> tuple[pl.DataFrame, int]:
+    """Page `page` (from 1) of the audit record, newest first, of the `events` chosen (empty:
+    all), and how many events match in all."""
+    condition = EVENTS.c.event.in_(events) if events else true()
+    query = (
+        select(EVENTS.c.at, EVENTS.c.username, EVENTS.c.event, EVENTS.c.filters)
+        .where(condition)
+        .order_by(EVENTS.c.at.desc(), EVENTS.c.id.desc())
+        .limit(AUDIT_PAGE_SIZE)
+        .offset((max(page, 1) - 1) * AUDIT_PAGE_SIZE)
+    )
+    with engine_for(url).connect() as connection:
+        total = connection.execute(
+            select(func.count()).select_from(EVENTS).where(condition)
+        ).scalar_one()
+        rows = [r._asdict() | {"filters": _json_text(r.filters)} for r in connection.execute(query)]
+    return _frame(rows, _schema_of(query)), int(total)
+
+
+_RECORD_COUNTS = (
+    "records_in",
+    "records_loaded",
+    "records_unchanged",
+    "records_corrected",
+    "records_quarantined",
+)
+
+
+def _count_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    """The filters on the daily aggregate, over both periods."""
+    conditions: list[ColumnElement[bool]] = [
+        COUNTS.c.intake_date.between(filters.previous_start, filters.end)
+    ]
+    for column, chosen in (
+        (COUNTS.c.clinic_id, filters.clinics),
+        (COUNTS.c.knee_injury, filters.knee_injuries),
+        (COUNTS.c.age_band, filters.age_bands),
+        (COUNTS.c.sex, filters.sexes),
+    ):
+        if chosen:
+            conditions.append(column.in_(chosen))
+    return conditions
+
+
+def _cases_joined() -> Any:
+    return CASES.join(CLASSIFICATIONS, CLASSIFICATIONS.c.intake_id == CASES.c.intake_id)
+
+
+def _worklist_conditions(query: WorklistQuery, dialect: str) -> list[ColumnElement[bool]]:
+    """The worklist's filters on cases and their classification."""
+    filters = query.filters
+    conditions: list[ColumnElement[bool]] = [
+        CLASSIFICATIONS.c.triage.in_(query.triage_levels),
+        CASES.c.intake_date.between(filters.start, filters.end),
+    ]
+    for column, chosen in (
+        (CASES.c.clinic_id, filters.clinics),
+        (CASES.c.knee_injury, filters.knee_injuries),
+        (CASES.c.sex, filters.sexes),
+    ):
+        if chosen:
+            conditions.append(column.in_(chosen))
+    if filters.age_bands:
+        conditions.append(
+            or_(
+                *(
+                    CASES.c.age_years.between(low, high)
+                    for label, low, high in AGE_BANDS
+                    if label in filters.age_bands
+                ),
+                literal(False),
+            )
+        )
+    if query.reason:
+        conditions.append(_has_reason(query.reason, dialect))
+    return conditions
+
+
+def _has_reason(reason: str, dialect: str) -> ColumnElement[bool]:
+    """The case's triage reasons include `reason`."""
+    reasons = CLASSIFICATIONS.c.triage_reasons
+    if dialect == "postgresql":
+        has_key: ColumnElement[bool] = type_coerce(reasons, JSONB).has_key(reason)
+        return has_key
+    item = sql_functions.json_array_items(reasons, dialect)
+    return exists(select(literal(1)).select_from(item).where(item.c.value == reason))
+
+
+def _worklist_select(conditions: Sequence[ColumnElement[bool]]) -> Any:
+    return (
+        select(
+            CASES.c.intake_id,
+            CASES.c.patient_ref,
+            CASES.c.clinic_id,
+            CASES.c.intake_at,
+            CLASSIFICATIONS.c.triage,
+            CLASSIFICATIONS.c.triage_reasons,
+            CLASSIFICATIONS.c.mechanism,
+        )
+        .select_from(_cases_joined())
+        .where(and_(*conditions))
+        .order_by(CASES.c.intake_at.desc(), CASES.c.intake_id)
+    )
+
+
+def _load(url: str, query: Select[Any]) -> pl.DataFrame:
+    with engine_for(url).connect() as connection:
+        rows = connection.execute(query).all()
+    return _frame(rows, _schema_of(query))
+
+
+def _schema_of(query: Select[Any]) -> dict[str, pl.DataType]:
+    """The polars types of a query's columns, from their SQL types: times in UTC, JSON as
+    text, every integer as Int64."""
+    return {name: _polars_type(column.type) for name, column in query.selected_columns.items()}
+
+
+def _polars_type(sql_type: TypeEngine[Any]) -> pl.DataType:
+    if isinstance(sql_type, DateTime):
+        return pl.Datetime("us", "UTC")
+    if isinstance(sql_type, Date):
+        return pl.Date()
+    if isinstance(sql_type, Integer):
+        return pl.Int64()
+    if isinstance(sql_type, Float):
+        return pl.Float64()
+    return pl.String()
+
+
+def _frame(rows: Sequence[Any], schema: Mapping[str, Any]) -> pl.DataFrame:
+    """Rows as a frame of `schema`, columns taken by name; times in UTC whichever database
+    they came from (SQLite returns them without a time zone, PostgreSQL in the session's)."""
+    mappings = [r._mapping if isinstance(r, Row) else r for r in rows]
+    return pl.DataFrame({name: [_utc(m[name]) for m in mappings] for name in schema}, schema=schema)
+
+
+def _utc(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+    return value
+
+
+def _json_text(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, sort_keys=True)

@@ -1,0 +1,209 @@
+"""Pure functions that turn loaded counts into what the pages show. No Streamlit, no SQL.
+
+Input is the frame `queries.period_counts` loads (made by `periods_and_weeks`): one row per
+period ("current" or "previous"), week, [clinic,] mechanism and triage, with the cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import polars as pl
+
+from dashboards.small_cells import NOT_SHOWN, change_text, count_text, share
+from pipeline.contract.outputs import MECHANISMS, Mechanism, Triage
+
+CURRENT: Final = "current"
+PREVIOUS: Final = "previous"
+HEADLINE_MECHANISMS: Final = (Mechanism.REFERRED.value, Mechanism.COMPENSATORY.value)
+"""The two mechanisms the dashboard puts side by side."""
+
+
+def periods_and_weeks(
+    daily: pl.DataFrame, start: dt.date, *, by: Sequence[str] = ()
+) -> pl.DataFrame:
+    """Daily counts (intake_date, [by,] mechanism, triage, cases) summed per period (the
+    current one from `start` on, the previous one before it) and week (its Monday)."""
+    keys = ["period", "week", *by, "mechanism", "triage"]
+    return (
+        daily.with_columns(
+            pl.when(pl.col("intake_date") >= start)
+            .then(pl.lit(CURRENT))
+            .otherwise(pl.lit(PREVIOUS))
+            .alias("period"),
+            pl.col("intake_date").dt.truncate("1w").alias("week"),
+        )
+        .group_by(keys)
+        .agg(pl.col("cases").sum())
+        .select(*keys, pl.col("cases").cast(pl.Int64))
+        .sort(keys)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodTotals:
+    """All cases and urgent cases in the chosen period and in the one before it."""
+
+    cases: int
+    previous_cases: int
+    urgent: int
+    previous_urgent: int
+
+
+def period_totals(counts: pl.DataFrame) -> PeriodTotals:
+    """Cases and urgent cases per period."""
+
+    def total(period: str, *, urgent_only: bool) -> int:
+        rows = counts.filter(pl.col("period") == period)
+        if urgent_only:
+            rows = rows.filter(pl.col("triage") == Triage.URGENT.value)
+        return int(rows["cases"].sum())
+
+    return PeriodTotals(
+        cases=total(CURRENT, urgent_only=False),
+        previous_cases=total(PREVIOUS, urgent_only=False),
+        urgent=total(CURRENT, urgent_only=True),
+        previous_urgent=total(PREVIOUS, urgent_only=True),
+    )
+
+
+def mechanism_counts(counts: pl.DataFrame) -> dict[str, int]:
+    """Cases of each of the five mechanisms in the chosen period, in the contract's order,
+    zero where there are none."""
+    current = counts.filter(pl.col("period") == CURRENT)
+    found = dict(current.group_by("mechanism").agg(pl.col("cases").sum()).iter_rows())
+    return {mechanism: int(found.get(mechanism, 0)) for mechanism in MECHANISMS}
+
+
+def weekly_counts(counts: pl.DataFrame, by: Iterable[str] = ()) -> pl.DataFrame:
+    """One row per week of the chosen period (and per `by` column): all cases, the cases of
+    each mechanism and the urgent ones."""
+    keys = ["week", *by]
+    current = counts.filter(pl.col("period") == CURRENT)
+    return (
+        current.group_by(keys)
+        .agg(
+            pl.col("cases").sum().alias("cases"),
+            *(pl.col("cases").filter(pl.col("mechanism") == m).sum().alias(m) for m in MECHANISMS),
+            pl.col("cases").filter(pl.col("triage") == Triage.URGENT.value).sum().alias("urgent"),
+        )
+        .sort(keys)
+    )
+
+
+def weekly_shares(weekly: pl.DataFrame, *, exact: bool, by: Iterable[str] = ()) -> pl.DataFrame:
+    """Long format for a chart: per week (and `by`), the share (%) of all cases that were
+    referred and that were compensatory. A share resting on a small cell is left out unless
+    `exact`."""
+    keys = ["week", *by]
+    rows = [
+        (*(row[k] for k in keys), mechanism, share(row[mechanism], row["cases"], exact=exact))
+        for row in weekly.iter_rows(named=True)
+        for mechanism in HEADLINE_MECHANISMS
+    ]
+    schema = {
+        **{k: weekly.schema[k] for k in keys},
+        "mechanism": pl.String(),
+        "share": pl.Float64(),
+    }
+    return pl.DataFrame(rows, schema=schema, orient="row").drop_nulls("share")
+
+
+def mechanism_table(by_mechanism: dict[str, int], *, exact: bool) -> pl.DataFrame:
+    """The five mechanisms with their cases and share of all cases in the period."""
+    whole = sum(by_mechanism.values())
+    return pl.DataFrame(
+        {
+            "Mechanism": [m.capitalize() for m in by_mechanism],
+            "Cases": shown_counts(by_mechanism.values(), exact=exact),
+            "Share (%)": [share(n, whole, exact=exact) for n in by_mechanism.values()],
+        },
+        schema={"Mechanism": pl.String, "Cases": _count_dtype(exact), "Share (%)": pl.Float64},
+    )
+
+
+def clinic_table(counts: pl.DataFrame, *, exact: bool) -> pl.DataFrame:
+    """One row per clinic: cases, urgent cases, change against the previous period, the
+    referred and compensatory shares and the cases of each mechanism."""
+    per_clinic = (
+        counts.group_by("clinic_id")
+        .agg(
+            _total(pl.col("period") == CURRENT).alias("cases"),
+            _total(pl.col("period") == PREVIOUS).alias("previous"),
+            _total((pl.col("period") == CURRENT) & (pl.col("triage") == Triage.URGENT.value)).alias(
+                "urgent"
+            ),
+            *(
+                _total((pl.col("period") == CURRENT) & (pl.col("mechanism") == m)).alias(m)
+                for m in MECHANISMS
+            ),
+        )
+        .sort("clinic_id")
+    )
+    rows = list(per_clinic.iter_rows(named=True))
+    columns: dict[str, list[object]] = {
+        "Clinic": [r["clinic_id"] for r in rows],
+        "Cases": list(shown_counts((r["cases"] for r in rows), exact=exact)),
+        "Previous period": list(shown_counts((r["previous"] for r in rows), exact=exact)),
+        "Change": [change_text(r["cases"], r["previous"], exact=exact) or NOT_SHOWN for r in rows],
+        "Urgent": list(shown_counts((r["urgent"] for r in rows), exact=exact)),
+    }
+    for mechanism in HEADLINE_MECHANISMS:
+        columns[f"{mechanism.capitalize()} (%)"] = [
+            share(r[mechanism], r["cases"], exact=exact) for r in rows
+        ]
+    for mechanism in MECHANISMS:
+        columns[mechanism.capitalize()] = list(
+            shown_counts((r[mechanism] for r in rows), exact=exact)
+        )
+    schema = {
+        name: pl.String
+        if name in ("Clinic", "Change")
+        else pl.Float64
+        if name.endswith("(%)")
+        else _count_dtype(exact)
+        for name in columns
+    }
+    return pl.DataFrame(columns, schema=schema)
+
+
+def weekly_export(weekly: pl.DataFrame, by: Iterable[str] = ()) -> pl.DataFrame:
+    """The weekly counts as an aggregate export: every count 1-10 shown as "<11" and the
+    shares resting on one left empty, whoever exports."""
+    keys = ["week", *by]
+    count_columns = ["cases", *MECHANISMS, "urgent"]
+    exported = weekly.select(
+        *keys,
+        *(
+            pl.Series(c, list(shown_counts(weekly[c].to_list(), exact=False)), pl.String)
+            for c in count_columns
+        ),
+    )
+    shares = {
+        f"{m}_share_pct": [
+            share(r[m], r["cases"], exact=False) for r in weekly.iter_rows(named=True)
+        ]
+        for m in HEADLINE_MECHANISMS
+    }
+    return exported.with_columns(
+        pl.Series(name, values, pl.Float64).round(1) for name, values in shares.items()
+    )
+
+
+def shown_counts(counts: Iterable[int], *, exact: bool) -> list[int] | list[str]:
+    """Counts as a table column: the numbers themselves when exact, else the small-cell
+    rule's text ("<11" for 1-10, the number with thousands separators otherwise)."""
+    if exact:
+        return [int(n) for n in counts]
+    return [count_text(int(n), exact=False) for n in counts]
+
+
+def _count_dtype(exact: bool) -> type[pl.DataType]:
+    return pl.Int64 if exact else pl.String
+
+
+def _total(condition: pl.Expr) -> pl.Expr:
+    return pl.col("cases").filter(condition).sum()

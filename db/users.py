@@ -1,0 +1,149 @@
+"""Dashboard users: who may sign in and with which role.
+
+Passwords are hashed with argon2id by argon2-cffi (RFC 9106's low-memory profile: 64 MiB,
+3 passes) and never stored or logged in plain text. Checking a password takes the same work
+whether or not the user exists, so a sign-in form cannot be used to find out which names are
+registered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from argon2 import PasswordHasher, profiles
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Connection, delete, insert, select, update
+
+from db.models import ROLES, USERNAME_LENGTH, DashboardUser, table_of
+
+USERS = table_of(DashboardUser)
+
+USERNAME_PATTERN: Final = re.compile(rf"[A-Za-z0-9_.@+-]{{1,{USERNAME_LENGTH}}}")
+"""A username: 1-128 letters, digits and `_ . @ + -` (an e-mail address fits, for OIDC)."""
+MIN_PASSWORD_LENGTH: Final = 10
+
+HASH_PARAMETERS: Final = profiles.RFC_9106_LOW_MEMORY
+_HASHER = PasswordHasher.from_parameters(HASH_PARAMETERS)
+
+
+class UserError(ValueError):
+    """A user cannot be added or changed as asked; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A dashboard user as the application sees it (never with the hash)."""
+
+    username: str
+    role: str
+    signs_in_with_password: bool
+    created_at: dt.datetime
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of `password`, refusing one shorter than MIN_PASSWORD_LENGTH."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    return _HASHER.hash(password)
+
+
+def add_user(
+    connection: Connection,
+    username: str,
+    role: str,
+    password: str | None,
+    *,
+    now: dt.datetime | None = None,
+) -> User:
+    """Register `username` with `role`. Without a password the user can sign in only through
+    the deployment's OpenID Connect provider."""
+    if not USERNAME_PATTERN.fullmatch(username):
+        raise UserError(f"invalid username {username!r}: use 1-128 letters, digits and _ . @ + -")
+    if role not in ROLES:
+        raise UserError(f"invalid role {role!r}: one of {', '.join(ROLES)}")
+    if get_user(connection, username) is not None:
+        raise UserError(f"user {username!r} already exists")
+    created_at = now or dt.datetime.now(dt.UTC)
+    connection.execute(
+        insert(USERS).values(
+            username=username,
+            role=role,
+            password_hash=None if password is None else hash_password(password),
+            created_at=created_at,
+        )
+    )
+    return User(username, role, password is not None, created_at)
+
+
+def remove_user(connection: Connection, username: str) -> bool:
+    """Take `username` off the list of users; True if there was such a user."""
+    return bool(connection.execute(delete(USERS).where(USERS.c.username == username)).rowcount)
+
+
+def get_user(connection: Connection, username: str) -> User | None:
+    """The user called `username`, if registered."""
+    row = connection.execute(
+        select(USERS.c.username, USERS.c.role, USERS.c.password_hash, USERS.c.created_at).where(
+            USERS.c.username == username
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    return User(row.username, row.role, row.password_hash is not None, row.created_at)
+
+
+def list_users(connection: Connection) -> list[User]:
+    """Every registered user, by name."""
+    rows = connection.execute(
+        select(USERS.c.username, USERS.c.role, USERS.c.password_hash, USERS.c.created_at).order_by(
+            USERS.c.username
+        )
+    )
+    return [User(r.username, r.role, r.password_hash is not None, r.created_at) for r in rows]
+
+
+def check_password(connection: Connection, username: str, password: str) -> User | None:
+    """The user if `password` is theirs, else None (unknown user, no password, wrong one).
+
+    A hash made with older parameters is replaced by a current one on success."""
+    stored = connection.execute(
+        select(USERS.c.password_hash).where(USERS.c.username == username)
+    ).scalar_one_or_none()
+    if stored is None:
+        _verify(_dummy_hash(), password)
+        return None
+    if not _verify(stored, password):
+        return None
+    if _HASHER.check_needs_rehash(stored):
+        connection.execute(
+            update(USERS)
+            .where(USERS.c.username == username)
+            .values(password_hash=_HASHER.hash(password))
+        )
+    return get_user(connection, username)
+
+
+def _verify(stored: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the user is unknown, so both cases cost the same."""
+    return _HASHER.hash("no user has this password")
+
+
+def any_users(connection: Connection) -> bool:
+    """True once at least one user is registered."""
+    return connection.execute(select(USERS.c.id).limit(1)).first() is not None

@@ -1,0 +1,240 @@
+"""End to end: the real Streamlit server on a free localhost port, on a SQLite database filled
+with the standard data, driven in headless Chromium (Debian's, never a downloaded browser)
+through Playwright. An administrator signs in and opens every page; the headline numbers are
+checked against the database; each page is saved as a screenshot under
+test-artifacts/screenshots/. A viewer then finds no worklist, even by its URL (a new page
+load is a new session: "page not found", then the sign-in form, then the overview).
+
+Skipped, saying how to enable it, when /usr/bin/chromium is missing; under CI=true that is a
+failure instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import http.client
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Final
+
+import pytest
+from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from sqlalchemy import Engine, func, select
+
+from db import migrate
+from db.engine import make_engine
+from db.models import DailyCaseCount, IngestedFile
+from tests.conftest import IN_CI
+from tests.dashboard import seed
+from tests.dashboard.conftest import APP
+
+CHROMIUM: Final = Path("/usr/bin/chromium")
+CHROMIUM_ARGS: Final = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+SCREENSHOTS: Final = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+VIEWPORT: Final = ViewportSize(width=1400, height=2200)
+"""Tall enough for the longest page: Streamlit scrolls inside the page, not the window."""
+SERVER_START_TIMEOUT_S: Final = 60
+PAGE_TIMEOUT_MS: Final = 30_000
+CHART_DRAW_MS: Final = 800
+"""Charts draw after their data arrives."""
+DOWNLOAD_COUNTS: Final = "Download these counts (CSV)"
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        message = f"the browser test needs Debian's chromium at {CHROMIUM}"
+        if IN_CI:
+            pytest.fail(f"{message} (CI=true: required, not skipped)")
+        pytest.skip(f"{message}: install it with `apt-get install chromium`")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A SQLite database with the standard data, users, a pipeline run and a quarantine."""
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('browser') / 'intake.db'}")
+    migrate.upgrade(engine)
+    seed.seed_cases(engine, seed.standard_cases())
+    seed.seed_users(engine)
+    seed.seed_run(engine, "run-1", "success", dt.datetime(2026, 11, 21, 6, tzinfo=dt.UTC))
+    seed.seed_quarantine(engine, [[{"field": "age_years", "rule": "range", "value": "150"}]])
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def server(database: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`streamlit run dashboards/app.py` started from another directory (its configuration
+    must come from next to the app), on a free port; the base URL."""
+    port = _free_port()
+    workdir = tmp_path_factory.mktemp("server")
+    log = (workdir / "streamlit.log").open("w")
+    env = os.environ | {
+        "DATABASE_URL": database.url.render_as_string(hide_password=False),
+        "DASHBOARD_SIGN_IN_DELAY_BASE": "0",
+    }
+    command = [sys.executable, "-m", "streamlit", "run", str(APP)]
+    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
+    process = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_healthy(port, process)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+    server_log = (workdir / "streamlit.log").read_text()
+    assert "Traceback" not in server_log, server_log
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _wait_until_healthy(port: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+        try:
+            connection.request("GET", "/_stcore/health")
+            if connection.getresponse().read() == b"ok":
+                return
+        except OSError:
+            time.sleep(0.3)
+        finally:
+            connection.close()
+    raise RuntimeError(f"streamlit did not answer on port {port} in {SERVER_START_TIMEOUT_S} s")
+
+
+def _sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(base)
+    _sign_in_here(page, username)
+
+
+def _sign_in_here(page: Page, username: str) -> None:
+    page.get_by_role("textbox", name="Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill(seed.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+
+
+def _metric(page: Page, label: str) -> str:
+    card = page.get_by_test_id("stMetric").filter(has_text=label).first
+    return card.get_by_test_id("stMetricValue").inner_text().strip()
+
+
+def _open(page: Page, link: str, heading: str) -> None:
+    page.get_by_role("link", name=link).click()
+    expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(
+        timeout=PAGE_TIMEOUT_MS
+    )
+    page.wait_for_load_state("networkidle")
+
+
+def _screenshot(page: Page, name: str, last: str) -> None:
+    """Once the page's last element (`last`) is there and the script has stopped running."""
+    expect(page.get_by_text(last).first).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_timeout(CHART_DRAW_MS)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png")
+
+
+def test_an_administrator_signs_in_and_reads_every_page_in_a_real_browser(
+    browser: Browser, server: str, database: Engine
+) -> None:
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    page = context.new_page()
+    page.goto(server)
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    _screenshot(page, "0_sign_in", "Sign in")
+
+    _sign_in(page, server, seed.ADMIN)
+    with database.connect() as connection:
+        in_period = DailyCaseCount.intake_date.between(seed.CURRENT_START, seed.LATEST_DAY)
+        cases = connection.execute(select(func.sum(DailyCaseCount.cases)).where(in_period))
+        urgent = connection.execute(
+            select(func.sum(DailyCaseCount.cases)).where(
+                in_period, DailyCaseCount.triage == "urgent"
+            )
+        )
+        expected_cases, expected_urgent = cases.scalar_one(), urgent.scalar_one()
+    assert _metric(page, "Cases") == str(expected_cases) == "46"
+    assert _metric(page, "Urgent cases") == str(expected_urgent) == "8"
+    assert _metric(page, "Referred share") == "50.0%"
+    _screenshot(page, "1_overview", DOWNLOAD_COUNTS)
+
+    _open(page, "Clinics", "Clinics")
+    expect(page.get_by_text("Referred versus compensatory, per week and clinic")).to_be_visible()
+    _screenshot(page, "2_clinics", DOWNLOAD_COUNTS)
+
+    _open(page, "Red-flag worklist", "Red-flag worklist")
+    follow_up = [
+        c for c in seed.standard_cases() if c.triage != "routine" and c.day >= seed.CURRENT_START
+    ]
+    expect(page.get_by_text(f"Cases 1-{len(follow_up)} of {len(follow_up)}.")).to_be_visible()
+    _screenshot(page, "3_worklist", "Export the worklist (CSV)")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export the worklist (CSV)").click()
+    exported = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
+    assert [row["intake_id"] for row in exported][:1] == ["north-current-000"]
+    assert {row["intake_id"] for row in exported} == {c.intake_id for c in follow_up}
+
+    _open(page, "Data quality", "Data quality")
+    with database.connect() as connection:
+        received = connection.execute(select(func.sum(IngestedFile.records_in))).scalar_one()
+    assert _metric(page, "Records received") == str(received) == "79"
+    assert _metric(page, "Status") == "Succeeded"
+    expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
+    _screenshot(page, "4_data_quality", "events; page 1 of 1.")
+    context.close()
+
+
+def test_a_viewer_in_a_real_browser_sees_small_cells_and_no_worklist_even_by_url(
+    browser: Browser, server: str
+) -> None:
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    _sign_in(page, server, seed.VIEWER)
+    assert _metric(page, "Urgent cases") == "<11"
+    expect(page.get_by_role("link", name="Red-flag worklist")).to_have_count(0)
+    _screenshot(page, "5_viewer_overview", DOWNLOAD_COUNTS)
+    page.goto(f"{server}/worklist")
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible(
+        timeout=PAGE_TIMEOUT_MS
+    )
+    page.get_by_role("button", name="Close").click()
+    _sign_in_here(page, seed.VIEWER)
+    expect(page.get_by_role("heading", name="Red-flag worklist")).to_have_count(0)
+    expect(page.get_by_text("Export the worklist (CSV)")).to_have_count(0)
+    context.close()
