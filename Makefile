@@ -17,7 +17,7 @@ DB ?= sqlite postgres
 DEMO_ADMIN ?= demo-admin
 DEMO_ADMIN_PASSWORD ?= demo-admin-password
 
-.PHONY: demo test lint typecheck pytest install migrate seed pipeline dashboard demo-admin bench clean
+.PHONY: demo test lint typecheck pytest install migrate seed pipeline dashboard demo-admin bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,10 @@ test: lint typecheck pytest ## everything the project checks
 
 bench: $(STAMP) ## time the pipeline against the raw bulk load: make bench RECORDS=1000000 DB=sqlite
 	@for db in $(DB); do $(BIN)/intake bench --records $(RECORDS) --db $$db || exit 1; done
+
+FUZZ_EXAMPLES ?= 10000
+fuzz: $(STAMP) ## the long fuzz run: FUZZ_EXAMPLES hostile files per test (make test tries 300)
+	INTAKE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -n auto tests/reliability/test_hostile_input.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache .hypothesis

@@ -2,7 +2,11 @@
 
 SQLite connections get write-ahead logging, enforced foreign keys, a busy timeout, a page cache
 sized for bulk loads, temporary sorting in memory and real transactions (BEGIN issued by
-SQLAlchemy, not guessed by the sqlite3 module). PostgreSQL goes through psycopg 3.
+SQLAlchemy, not guessed by the sqlite3 module); writers begin IMMEDIATE (`writer_engine`,
+`SQLITE_BEGIN_OPTION`). PostgreSQL goes through psycopg 3.
+
+Statements' parameters are left out of error messages and logs (`hide_parameters`): they can
+be patient data.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ def database_url(url: str | URL | None = None) -> URL:
 def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
     """Build an engine for `url` (see `database_url`), ready for the pipeline and dashboard."""
     resolved = database_url(url)
+    kwargs.setdefault("hide_parameters", True)
     if resolved.get_backend_name() == "sqlite":
         return _sqlite_engine(resolved, **kwargs)
     kwargs.setdefault("pool_pre_ping", True)

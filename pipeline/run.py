@@ -7,17 +7,20 @@ Dagster UI runs, recorded in the Dagster instance at DAGSTER_HOME (default `var/
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from pathlib import Path
 from typing import Any, Final
 
 import dagster as dg
+from sqlalchemy.exc import SQLAlchemyError
 
 from pipeline.defs.ingest.sensors import RANGE_END_TAG, RANGE_START_TAG, record_failure
 from pipeline.defs.resources import IntakeDatabase
 from pipeline.load import landing
 
 DEFAULT_DAGSTER_HOME: Final = Path("var/dagster")
+logger = logging.getLogger(__name__)
 
 
 def dagster_instance() -> dg.DagsterInstance:
@@ -102,9 +105,12 @@ def run_days(
     if not result.success:
         # In-process runs have no daemon to run the failure sensor: record the failure here.
         failures = [e.message or "" for e in result.all_events if e.is_failure]
-        record_failure(
-            IntakeDatabase(url=database_url or ""),
-            result.dagster_run,
-            failures[0] if failures else "failed",
-        )
+        try:
+            record_failure(
+                IntakeDatabase(url=database_url or ""),
+                result.dagster_run,
+                failures[0] if failures else "failed",
+            )
+        except SQLAlchemyError as error:  # the database may be why the run failed
+            logger.warning("the failed run %s was not recorded: %s", result.run_id, error)
     return result

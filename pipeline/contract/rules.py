@@ -15,7 +15,7 @@ class Rule(StrEnum):
     """Every way a record can break the contract."""
 
     REQUIRED = "required"  # a required field is missing or empty
-    TYPE = "type"  # not an integer, decimal, date, date-time or boolean as the field needs
+    TYPE = "type"  # not an integer, decimal, date, date-time, boolean or text (NUL) as needed
     ALLOWED_VALUES = "allowed_values"  # not one of the enum's values
     ALPHABET = "alphabet"  # an id with characters outside A-Z a-z 0-9 _ -
     LENGTH = "length"  # too short or too long

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Select, insert, select, update
 
 from db.models import IngestedFile, table_of
 from pipeline.load.landing import LandedFile
+from pipeline.load.stage import NUL_ESCAPE
 
 FILES = table_of(IngestedFile)
 
@@ -93,7 +94,8 @@ def mark_validated(
     quarantined: int,
     unknown_columns: list[str],
 ) -> None:
-    """Record that a file's records are staged and quarantined."""
+    """Record that a file's records are staged and quarantined (unknown column names as the
+    quarantine keeps text, see `stage`)."""
     connection.execute(
         update(FILES)
         .where(FILES.c.id == file_id)
@@ -101,7 +103,7 @@ def mark_validated(
             status="validated",
             records_in=records_in,
             records_quarantined=quarantined,
-            unknown_columns=unknown_columns,
+            unknown_columns=[name.replace("\x00", NUL_ESCAPE) for name in unknown_columns],
         )
     )
 

@@ -1,7 +1,11 @@
-"""Staging: a validated file's valid records into `validated_records`, the rest into quarantine.
+r"""Staging: a validated file's valid records into `validated_records`, the rest into quarantine.
 
 Re-staging a file first removes what an earlier, interrupted attempt staged for it, so the step
 can run any number of times with the same result.
+
+Quarantine keeps records as received, except for one character: a NUL, which PostgreSQL text
+cannot hold, is stored as the four characters `\x00` (as bytes that are not UTF-8 already are,
+`\xNN`), on SQLite too, so both databases hold the same text.
 """
 
 from __future__ import annotations
@@ -19,6 +23,12 @@ STAGING = table_of(ValidatedRecord)
 QUARANTINE = table_of(QuarantinedRecord)
 STAGED_COLUMNS: Final = tuple(STAGING.columns.keys())
 QUARANTINE_COLUMNS: Final = ("line_number", "intake_id", "raw_record", "reasons")
+NUL_ESCAPE: Final = "\\x00"
+
+
+def storable(text: pl.Expr) -> pl.Expr:
+    """Text with each NUL character written as `\\x00`."""
+    return text.str.replace_all("\x00", NUL_ESCAPE, literal=True)
 
 
 def clear(connection: Connection, file_id: int) -> None:
@@ -43,6 +53,8 @@ def stage(
     quarantined = quarantine.select(QUARANTINE_COLUMNS).with_columns(
         pl.lit(file_id).alias("file_id"),
         pl.lit(now).alias("quarantined_at"),
-        pl.col("intake_id").str.slice(0, QUARANTINE.c.intake_id.type.length),  # type: ignore[attr-defined]
+        storable(pl.col("intake_id")).str.slice(0, QUARANTINE.c.intake_id.type.length),  # type: ignore[attr-defined]
+        storable(pl.col("raw_record")),
+        pl.col("reasons").list.eval(pl.element().struct.with_fields(storable(pl.field("value")))),
     )
     bulk_insert(connection, QUARANTINE, quarantined)

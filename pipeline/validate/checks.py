@@ -136,11 +136,20 @@ def given(name: str) -> pl.Expr:
     return pl.col(name).is_not_null()
 
 
+NUL: Final = "\x00"
+"""The one character no database text column stores (PostgreSQL refuses it): text that holds
+it is binary data, not text, and breaks `type`."""
+
+
 def _text_checks(field: Field) -> list[Check]:
-    """Identifiers: length and alphabet; free text: length."""
+    """Identifiers: length and alphabet; free text: no NUL character, and length."""
     name = field.name
     length = pl.col(name).str.len_chars()
     checks: list[Check] = []
+    if field.type is FieldType.TEXT:
+        checks.append(
+            Check(name, Rule.TYPE, given(name) & pl.col(name).str.contains(NUL, literal=True))
+        )
     if field.type is FieldType.ID:
         checks.append(
             Check(

@@ -24,6 +24,10 @@ from pipeline.validate.csv_careful import read_damaged, split_record
 from pipeline.validate.lines import Lines, split_lines
 from pipeline.validate.reasons import MalformedLine, malformed_frame
 
+MAX_COLUMNS: Final = 1_000
+"""A header naming more columns than this is refused (the contract has 30 fields): reading
+a record's fields costs more than linear time in the width, so a hostile header of a million
+names would stall ingestion for minutes."""
 _QUOTED_FIELD: Final = r'"(?:[^"]|"")*"'
 _UNQUOTED_FIELD: Final = r'[^",]*'
 
@@ -51,7 +55,10 @@ def _read_header(lines: Lines) -> list[str] | str:
     """The header's column names, or why the header cannot be used."""
     if not lines.utf8[0]:
         return "the header (line 1) is not valid UTF-8, so no record can be read"
-    names = split_record(lines.raw_text(0))
+    text = lines.raw_text(0)
+    if text.count(",") >= MAX_COLUMNS:
+        return f"the header (line 1) names more than {MAX_COLUMNS:,} columns"
+    names = split_record(text)
     if names is None:
         return "the header (line 1) is not valid CSV, so no record can be read"
     repeated = sorted(name for name, count in Counter(names).items() if count > 1)

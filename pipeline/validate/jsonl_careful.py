@@ -75,6 +75,8 @@ def read_json_object(text: str) -> JsonRecord | str:
         )
     except ValueError as error:  # json.JSONDecodeError is a ValueError
         return f"invalid JSON: {error}"
+    except RecursionError:
+        return "invalid JSON: nested too deeply to read"
     if not isinstance(value, dict):
         return f"a JSON {_kind(value, text)}, not an object"
     values = {name: _text(value.get(name)) for name in FIELD_NAMES}

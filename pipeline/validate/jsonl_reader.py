@@ -4,7 +4,8 @@ The fast path gives all lines that look like objects to polars at once: first th
 keys in the whole file is inferred (so an unknown key is reported even if only the last line
 has it), then every contract field is read as text. A field whose text starts like a list or
 an object is read again on the careful path to tell `"[x]"` (a string) from `["x"]` (a list).
-If polars rejects the lines (invalid JSON somewhere), it is tried again block by block, and
+If polars rejects the lines (invalid JSON somewhere, or a value nested so deeply that
+describing its type exhausts Python's recursion limit), it is tried again block by block, and
 the lines of a rejected block take the careful path one by one.
 """
 
@@ -27,6 +28,8 @@ from pipeline.validate.reasons import REASONS_DTYPE, MalformedLine, malformed_fr
 BLOCK_LINES: Final = 8192
 """When polars rejects a file, it is retried in blocks of this many lines."""
 
+_REJECTED: Final = (pl.exceptions.PolarsError, RecursionError)
+"""What the fast path raises for lines it cannot take."""
 _KNOWN_AS_TEXT: Final = pl.Schema({name: pl.String() for name in FIELD_NAMES})
 _NOT_UTF8: Final = "the line is not valid UTF-8"
 
@@ -72,17 +75,18 @@ def _read_objects(lines: Lines, indices: npt.NDArray[np.int64], acc: _Accumulato
         return
     try:
         _read_fast(lines, indices, acc)
-    except pl.exceptions.PolarsError:
+    except _REJECTED:
         for low in range(0, len(indices), BLOCK_LINES):
             block = indices[low : low + BLOCK_LINES]
             try:
                 _read_fast(lines, block, acc)
-            except pl.exceptions.PolarsError:
+            except _REJECTED:
                 _read_careful(lines, block, acc)
 
 
 def _read_fast(lines: Lines, indices: npt.NDArray[np.int64], acc: _Accumulator) -> None:
-    """Read the object lines at `indices` with polars; raises PolarsError if it cannot."""
+    """Read the object lines at `indices` with polars; raises one of `_REJECTED` if it
+    cannot."""
     keep = np.zeros(len(lines), dtype=np.bool_)
     keep[indices] = True
     buffer = lines.join(keep)

@@ -172,3 +172,11 @@ def test_files_are_read_by_their_extension(tmp_path: Path) -> None:
     assert read_intake_file(path).records.height == 1
     with pytest.raises(UnsupportedFileError, match=r"intake\.txt"):
         read_intake_file(tmp_path / "intake.txt")
+
+
+def test_a_header_of_more_than_1000_columns_makes_every_record_malformed() -> None:
+    batch = read_csv_bytes(csv(line(), header="c," * 1000 + "c"))
+    assert batch.records.is_empty()
+    assert batch.malformed["reasons"][0][0]["value"] == (
+        "the header (line 1) names more than 1,000 columns"
+    )

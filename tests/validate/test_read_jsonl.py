@@ -98,3 +98,10 @@ def test_the_same_record_in_csv_and_json_lines_has_the_same_content_hash() -> No
     from_csv = validate(read_csv_bytes(csv(line(rest_tried="TRUE"))).records, NOW)
     from_json = validate(read_jsonl_bytes(jsonl(obj(rest_tried=True, age_years=40))).records, NOW)
     assert from_csv.valid["content_hash"].to_list() == from_json.valid["content_hash"].to_list()
+
+
+def test_a_value_nested_thousands_deep_is_malformed_and_the_next_line_is_read() -> None:
+    deep = '{"notes": ' + "[" * 5000 + "]" * 5000 + "}"
+    batch = read_jsonl_bytes(jsonl(deep, obj(intake_id="B")))
+    assert details(jsonl(deep)) == [(1, "invalid JSON: nested too deeply to read")]
+    assert batch.records["intake_id"].to_list() == ["B"]

@@ -253,3 +253,7 @@ def test_a_frame_without_some_field_columns_is_read_as_those_fields_not_given() 
     validated = validate(pl.DataFrame({"line_number": [2], "intake_id": ["X"]}), NOW)
     reasons = validated.quarantine["reasons"][0].to_list()
     assert reason("clinic_id", "required", None) in reasons
+
+
+def test_free_text_with_a_nul_character_breaks_type() -> None:
+    assert reasons_of(notes="a\x00b") == [reason("notes", "type", "a\x00b")]

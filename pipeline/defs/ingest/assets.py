@@ -6,8 +6,10 @@ daily_case_counts.
 Every asset is partitioned by intake day and can run a single day or a range of days in one
 run. Each day's write is one transaction, and running a day again leaves the database as it
 was: files already ingested (same content hash) are skipped, staged data is replaced, the merge
-only adds what is new. Steps hand data to each other through the database and the landing
-store only, so any executor can run them in separate processes or machines.
+only adds what is new. Transactions take `pipeline.load.locks`' locks, so runs of the same day
+at the same time (or a re-classification) wait for each other rather than collide. Steps hand
+data to each other through the database and the landing store only, so any executor can run
+them in separate processes or machines.
 """
 
 import datetime as dt
@@ -21,7 +23,8 @@ from pipeline.aggregate import daily_counts
 from pipeline.classify import RULES_VERSION, classify
 from pipeline.defs.partitions import intake_days
 from pipeline.defs.resources import IntakeDatabase, LandingStore
-from pipeline.load import classifications, files, merge, runs, stage
+from pipeline.faults import fault_point
+from pipeline.load import classifications, files, locks, merge, runs, stage
 from pipeline.load.landing import LandedFile
 from pipeline.validate import validate_file
 
@@ -56,8 +59,10 @@ def landed_files(
     new: list[files.RegisteredFile] = []
     known: list[LandedFile] = []
     for day in _days(context):
-        with database.engine.begin() as connection:
-            registration = files.register(connection, landing_store.files_for_day(day), _now())
+        landed = landing_store.files_for_day(day)  # hashing the files takes no lock
+        with locks.write_transaction(database.engine, day, shared=True) as connection:
+            registration = files.register(connection, landed, _now())
+            fault_point("register:before_commit")
         new.extend(registration.new)
         known.extend(registration.already_ingested)
     listing = pl.DataFrame(
@@ -89,7 +94,7 @@ def validated_records(
     records_in = quarantined = 0
     reasons: list[pl.DataFrame] = []
     for day in _days(context):
-        with database.engine.begin() as connection:
+        with locks.write_transaction(database.engine, day) as connection:
             for file in files.files_of_day(connection, day, ("landed", "validated")):
                 now = _now()
                 result, batch = validate_file(file.path, now)
@@ -104,6 +109,7 @@ def validated_records(
                 records_in += result.valid.height + result.quarantine.height
                 quarantined += result.quarantine.height
                 reasons.append(result.quarantine.select("line_number", "reasons"))
+            fault_point("validate:before_commit")
     examples = pl.concat(reasons) if reasons else pl.DataFrame()
     return dg.MaterializeResult(
         metadata={
@@ -134,12 +140,14 @@ def intake_cases(
     records change nothing, corrections become a new case version (the earlier one is kept)."""
     loaded = unchanged = corrected = 0
     for day in _days(context):
-        with database.engine.begin() as connection:
+        with locks.write_transaction(database.engine, day, shared=True) as connection:
             validated = files.files_of_day(connection, day, ("validated",))
             for outcome in merge.merge(connection, [f.id for f in validated], _now()):
                 loaded += outcome.loaded
                 unchanged += outcome.unchanged
                 corrected += outcome.corrected
+            fault_point("merge:before_commit")
+        fault_point("merge:after_commit")
     cases = table_of(IntakeCase)
     with database.engine.connect() as connection:
         total = connection.execute(select(func.count()).select_from(cases)).scalar_one()
@@ -167,12 +175,13 @@ def case_classifications(
     case is (triage, with its reasons), by the current version of the rule set."""
     classified = 0
     for day in _days(context):
-        with database.engine.begin() as connection:
+        with locks.write_transaction(database.engine, day, shared=True) as connection:
             day_files = [f.id for f in files.files_of_day(connection, day, ("finished",))]
             if day_files:
                 classified += classifications.classify_cases(
                     connection, classify, RULES_VERSION, _now(), day_files
                 )
+            fault_point("classify:before_commit")
     return dg.MaterializeResult(
         metadata={"dagster/row_count": classified, "rules_version": RULES_VERSION}
     )
@@ -192,10 +201,11 @@ def daily_case_counts(
     sex: what the dashboard reads. Refreshes the days and any day a correction touched, in one
     transaction."""
     days = _days(context)
-    with database.engine.begin() as connection:
+    with locks.write_transaction(database.engine, shared=True) as connection:
         # One refresh for the whole range: a day touched by several days' files is counted once.
         touched = daily_counts.touched_days(days, files.finished_file_ids(days))
         rows = daily_counts.refresh(connection, touched)
+        fault_point("aggregate:before_commit")
     with database.engine.begin() as connection:
         runs.record_run(
             connection,

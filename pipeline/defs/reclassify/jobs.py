@@ -7,12 +7,12 @@ import dagster as dg
 from pipeline.aggregate import daily_counts
 from pipeline.classify import RULES_VERSION, classify
 from pipeline.defs.resources import IntakeDatabase
-from pipeline.load import classifications
+from pipeline.load import classifications, locks
 
 
 @dg.op(description="Classify, by the rule set in force, every case not yet classified by it.")
 def reclassify_stale_cases(context: dg.OpExecutionContext, database: IntakeDatabase) -> int:
-    with database.engine.begin() as connection:
+    with locks.write_transaction(database.engine, shared=True) as connection:
         stale = classifications.stale_count(connection, RULES_VERSION)
         done = classifications.classify_cases(
             connection, classify, RULES_VERSION, dt.datetime.now(dt.UTC)
@@ -24,7 +24,7 @@ def reclassify_stale_cases(context: dg.OpExecutionContext, database: IntakeDatab
 
 @dg.op(description="Rebuild the dashboard's daily counts from the classifications.")
 def rebuild_daily_counts(context: dg.OpExecutionContext, database: IntakeDatabase, _: int) -> None:
-    with database.engine.begin() as connection:
+    with locks.write_transaction(database.engine, shared=True) as connection:
         rows = daily_counts.refresh(connection, days=None)
     context.add_output_metadata({"count_rows": rows})
 
