@@ -11,8 +11,16 @@ import polars as pl
 import pytest
 from sqlalchemy import Engine, func, select
 
-from db.models import CaseVersion, IngestedFile, IntakeCase, ValidatedRecord, table_of
-from pipeline.load import files, merge, stage
+from db.models import (
+    CaseClassification,
+    CaseVersion,
+    IngestedFile,
+    IntakeCase,
+    ValidatedRecord,
+    table_of,
+)
+from pipeline.classify import RULES_VERSION, classify
+from pipeline.load import classifications, files, merge, stage
 from pipeline.load.landing import LandedFile
 from tests.factories import record, valid_frame
 
@@ -107,3 +115,16 @@ def test_every_finished_file_adds_up(migrated_engine: Engine, records: int) -> N
     assert row.records_in == (
         row.records_loaded + row.records_unchanged + row.records_corrected + row.records_quarantined
     )
+
+
+def test_a_correction_removes_the_classification_of_the_earlier_version(
+    migrated_engine: Engine,
+) -> None:
+    _load_file(migrated_engine, "a.csv", [record(intake_id="INT-1"), record(intake_id="INT-2")])
+    with migrated_engine.begin() as conn:
+        classifications.classify_cases(conn, classify, RULES_VERSION, NOW)
+    _load_file(migrated_engine, "b.csv", [record(intake_id="INT-1", pain_score=9)])
+    table = table_of(CaseClassification)
+    with migrated_engine.connect() as conn:
+        kept = conn.execute(select(table.c.intake_id, table.c.case_version)).all()
+    assert [tuple(k) for k in kept] == [("INT-2", 1)]

@@ -1,16 +1,22 @@
-"""`intake db ...`: create, upgrade and inspect the database schema."""
+"""`intake db ...`: create, upgrade and inspect the database schema; back up and restore a
+SQLite database."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from sqlalchemy import inspect
 
+from db import backup as sqlite_backup
 from db import migrate
 from db.engine import database_url, make_engine
 
-app = typer.Typer(help="Create, upgrade and inspect the database schema (Alembic migrations).")
+app = typer.Typer(
+    help="Create, upgrade and inspect the database schema (Alembic migrations); back up and "
+    "restore a SQLite database."
+)
 
 UrlOption = Annotated[
     str | None,
@@ -57,3 +63,27 @@ def status(url: UrlOption = None) -> None:
     engine.dispose()
     if current != head:
         raise typer.Exit(code=1)
+
+
+@app.command()
+def backup(
+    target: Annotated[Path, typer.Argument(help="The backup file to write (must not exist).")],
+    url: UrlOption = None,
+) -> None:
+    """Back up a SQLite database, safely while the pipeline writes to it. (PostgreSQL:
+    pg_dump -Fc, see the README.)"""
+    source = sqlite_backup.sqlite_path(database_url(url))
+    sqlite_backup.backup(source, target)
+    typer.echo(f"backed up {source} to {target}")
+
+
+@app.command()
+def restore(
+    backup_file: Annotated[Path, typer.Argument(help="A backup made by `intake db backup`.")],
+    url: UrlOption = None,
+) -> None:
+    """Replace a SQLite database's contents with a backup. Stop the pipeline and the
+    dashboard first. (PostgreSQL: pg_restore, see the README.)"""
+    target = sqlite_backup.sqlite_path(database_url(url))
+    sqlite_backup.restore(backup_file, target)
+    typer.echo(f"restored {target} from {backup_file}")

@@ -8,7 +8,10 @@ For every staged record, in the order received (file, then line):
   otherwise a **correction** (the earlier versions stay on record);
 - content already on record for its `intake_id` (a re-send) changes nothing (**unchanged**).
 
-Each case then takes its newest version. Everything is set-based SQL (window functions and
+Each case then takes its newest version, and a corrected case loses the classification of its
+earlier version in the same transaction: no case ever carries the findings of one version and
+the triage of another, not even if the run stops before classifying (the next run classifies
+it). Everything is set-based SQL (window functions and
 `INSERT ... SELECT ... ON CONFLICT`), the same statements on SQLite and PostgreSQL.
 """
 
@@ -22,12 +25,13 @@ from typing import Any, Final
 from sqlalchemy import Connection, case, delete, exists, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from db.models import CaseVersion, IntakeCase, ValidatedRecord, table_of
+from db.models import CaseClassification, CaseVersion, IntakeCase, ValidatedRecord, table_of
 from pipeline.load import files as register
 
 STAGING = table_of(ValidatedRecord)
 VERSIONS = table_of(CaseVersion)
 CASES = table_of(IntakeCase)
+CLASSIFICATIONS = table_of(CaseClassification)
 CONTENT_COLUMNS: Final = tuple(
     name for name in STAGING.columns.keys() if name not in ("file_id", "line_number")
 )
@@ -99,6 +103,15 @@ def _upsert_cases(connection: Connection, file_ids: Sequence[int], now: dt.datet
     connection.execute(statement)
 
 
+def _drop_outdated_classifications(connection: Connection, file_ids: Sequence[int]) -> None:
+    outdated = exists().where(
+        CASES.c.intake_id == CLASSIFICATIONS.c.intake_id,
+        CASES.c.file_id.in_(file_ids),
+        CASES.c.version != CLASSIFICATIONS.c.case_version,
+    )
+    connection.execute(delete(CLASSIFICATIONS).where(outdated))
+
+
 def _outcomes(connection: Connection, file_ids: Sequence[int]) -> list[FileOutcome]:
     staged = {
         int(file_id): int(count)
@@ -135,6 +148,7 @@ def merge(connection: Connection, file_ids: Sequence[int], now: dt.datetime) -> 
         return []
     _insert_new_versions(connection, file_ids, now)
     _upsert_cases(connection, file_ids, now)
+    _drop_outdated_classifications(connection, file_ids)
     outcomes = _outcomes(connection, file_ids)
     for o in outcomes:
         register.mark_finished(

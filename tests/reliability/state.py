@@ -216,9 +216,13 @@ def day_states(engine: Engine, landing_dir: Path) -> dict[dt.date, DayState]:
     return states
 
 
-def assert_consistent(engine: Engine, landing_dir: Path) -> dict[dt.date, DayState]:
+def assert_consistent(
+    engine: Engine, landing_dir: Path, *, counts: bool = True
+) -> dict[dt.date, DayState]:
     """Everything that must hold at any moment, even right after a crash; returns the days'
-    states (see `day_states`)."""
+    states (see `day_states`). With `counts`, also that the daily counts match the cases:
+    true when no run is between a merge and its aggregation (a run from scratch, or a
+    finished one), while a later day's merge may be ahead of the counts of earlier days."""
     states = day_states(engine, landing_dir)
     files = {f.id: f for f in _rows(engine, select(FILES))}
     staged = Counter(r[0] for r in _rows(engine, select(STAGING.c.file_id)))
@@ -252,7 +256,8 @@ def assert_consistent(engine: Engine, landing_dir: Path) -> dict[dt.date, DaySta
         .where(CASES.c.intake_id.is_(None) | (CLASSIFICATIONS.c.case_version != CASES.c.version)),
     )
     assert stale == [], "classifications of no case, or of an older version of it"
-    assert_counts_match_cases(engine)
+    if counts:
+        assert_counts_match_cases(engine)
     return states
 
 
