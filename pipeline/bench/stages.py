@@ -123,10 +123,11 @@ def classify_in_database(spec: TaskSpec) -> Timed:
     with watch.timed():
         for day in _days(spec):
             with engine.begin() as connection:
-                ids = [f.id for f in files.files_of_day(connection, day, ("finished",))]
+                pending = files.files_to_classify(connection, day)
                 classified += classifications.classify_cases(
-                    connection, classify, RULES_VERSION, _now(), ids
+                    connection, classify, RULES_VERSION, _now(), pending
                 )
+                files.mark_classified(connection, pending, _now())
     engine.dispose()
     return Timed(watch.seconds, classified, "cases classified")
 
@@ -137,9 +138,9 @@ def aggregate(spec: TaskSpec) -> Timed:
     days = _days(spec)
     watch = Stopwatch()
     with watch.timed(), engine.begin() as connection:
-        daily_counts.refresh(
-            connection, daily_counts.touched_days(days, files.finished_file_ids(days))
-        )
+        pending = files.files_to_count(connection, days)
+        daily_counts.refresh(connection, daily_counts.touched_days(pending))
+        files.mark_counted(connection, pending, _now())
     with engine.connect() as connection:
         cases = int(
             connection.execute(select(func.count()).select_from(table_of(IntakeCase))).scalar_one()
