@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, text
 
-from db.engine import DEFAULT_DATABASE_URL, database_url, make_engine
+from db.engine import DEFAULT_DATABASE_URL, SQLITE_CACHE_KIB, database_url, make_engine
+from tests.pg_server import PostgresServer
 
 
 def test_without_database_url_the_default_is_a_sqlite_file_under_var(
@@ -32,6 +33,9 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Pa
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 30_000
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL: durable commits
+        assert conn.execute(text("PRAGMA temp_store")).scalar() == 2  # memory
+        assert conn.execute(text("PRAGMA cache_size")).scalar() == -SQLITE_CACHE_KIB
     engine.dispose()
 
 
@@ -55,3 +59,11 @@ def test_a_sqlite_transaction_that_fails_leaves_nothing_behind(tmp_path: Path) -
 def test_the_engine_connects_to_each_database(engine: Engine) -> None:
     with engine.connect() as conn:
         assert conn.execute(text("SELECT 1")).scalar() == 1
+
+
+@pytest.mark.postgres
+def test_postgresql_connections_compile_no_jit(postgres_server: PostgresServer) -> None:
+    engine = make_engine(postgres_server.url())
+    with engine.connect() as conn:
+        assert conn.execute(text("SHOW jit")).scalar() == "off"
+    engine.dispose()
