@@ -62,7 +62,10 @@ class WorkerError(RuntimeError):
 
 
 def run_task(task: str, spec: TaskSpec) -> Measurement:
-    """Run `task` in a fresh Python process and return its measurement."""
+    """Run `task` in a fresh Python process and return its measurement. The disks are
+    synced first (not timed), so a task is not billed for writing back what the one before
+    left in the page cache (gigabytes after a load: it would stall every fsync)."""
+    os.sync()
     completed = subprocess.run(
         [sys.executable, "-m", "pipeline.bench.worker", task, json.dumps(dataclasses.asdict(spec))],
         capture_output=True,
