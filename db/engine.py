@@ -2,11 +2,16 @@
 
 SQLite connections get write-ahead logging, enforced foreign keys, a busy timeout, a page cache
 sized for bulk loads, temporary sorting in memory and real transactions (BEGIN issued by
+<<<<<<< HEAD
 SQLAlchemy, not guessed by the sqlite3 module); writers begin IMMEDIATE (`writer_engine`,
 `SQLITE_BEGIN_OPTION`). PostgreSQL goes through psycopg 3.
 
 Statements' parameters are left out of error messages and logs (`hide_parameters`): they can
 be patient data.
+=======
+SQLAlchemy, not guessed by the sqlite3 module). PostgreSQL goes through psycopg 3, with JIT
+compilation off.
+>>>>>>> perf
 """
 
 from __future__ import annotations
@@ -46,7 +51,17 @@ def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
     if resolved.get_backend_name() == "sqlite":
         return _sqlite_engine(resolved, **kwargs)
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(resolved, **kwargs)
+    engine = create_engine(resolved, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # The pipeline's statements run per day, in well under a second to a few seconds:
+        # compiling them with JIT costs more than it saves (measured by `intake bench`).
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+        dbapi_connection.commit()
+
+    return engine
 
 
 def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:

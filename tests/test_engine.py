@@ -8,7 +8,14 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
-from db.engine import DEFAULT_DATABASE_URL, database_url, make_engine, writer_engine
+from db.engine import (
+    DEFAULT_DATABASE_URL,
+    SQLITE_CACHE_KIB,
+    database_url,
+    make_engine,
+    writer_engine,
+)
+from tests.pg_server import PostgresServer
 
 
 def test_without_database_url_the_default_is_a_sqlite_file_under_var(
@@ -33,6 +40,9 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path: Pa
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 30_000
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL: durable commits
+        assert conn.execute(text("PRAGMA temp_store")).scalar() == 2  # memory
+        assert conn.execute(text("PRAGMA cache_size")).scalar() == -SQLITE_CACHE_KIB
     engine.dispose()
 
 
@@ -71,3 +81,11 @@ def test_a_writer_engine_takes_the_sqlite_write_lock_when_it_begins(tmp_path: Pa
                 blocked.execute(text("INSERT INTO t VALUES (1)"))
     writer.dispose()
     other.dispose()
+
+
+@pytest.mark.postgres
+def test_postgresql_connections_compile_no_jit(postgres_server: PostgresServer) -> None:
+    engine = make_engine(postgres_server.url())
+    with engine.connect() as conn:
+        assert conn.execute(text("SHOW jit")).scalar() == "off"
+    engine.dispose()

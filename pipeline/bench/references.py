@@ -5,7 +5,8 @@
   schema, constraints and indexes) in one transaction: sqlite3 `executemany` for SQLite,
   psycopg `COPY ... FROM STDIN (FORMAT csv)` for PostgreSQL. Only the driver's load is timed:
   the rows are first read from the pipeline's database, untimed, as the driver takes them
-  (tuples for sqlite3; PostgreSQL's own COPY text in a scratch file, read back in blocks);
+  (tuples for sqlite3; PostgreSQL's own COPY text in scratch files, `dump_for_reference`,
+  read back in blocks);
 - the naive approach: one ORM object per row, `Session.add` one by one and one commit, on a
   slice of the cases (with all their versions and their classifications), scaled linearly.
 """
@@ -79,21 +80,38 @@ def _sqlite_executemany(spec: TaskSpec, tables: list[Table]) -> tuple[float, int
     return watch.seconds, rows
 
 
-def _postgres_copy(spec: TaskSpec, tables: list[Table]) -> tuple[float, int]:
+def _dump_path(spec: TaskSpec, table: Table) -> Path:
+    return Path(spec.work_dir) / f"reference_{table.name}.csv"
+
+
+def dump_for_reference(spec: TaskSpec) -> Timed:
+    """PostgreSQL: write the pipeline's rows of every reference table to scratch files with
+    `COPY ... TO STDOUT`, so the pipeline's database can be dropped before the raw load (at
+    10M records two databases of that size may not fit on the disk). Not timed. SQLite reads
+    its source database directly, so there is nothing to do."""
+    if make_url(spec.source_url).get_backend_name() == "sqlite":
+        return Timed(0.0, 0, "nothing to dump")
     source_engine = make_engine(spec.source_url)
-    dumps: list[tuple[Table, Path]] = []
     rows = 0
     with source_engine.connect() as connection:
         raw: Any = connection.connection.driver_connection
-        for table in tables:
-            dump = Path(spec.work_dir) / f"reference_{table.name}.csv"
+        for table in (table_of(model) for model in REFERENCE_MODELS):
             query = f"COPY (SELECT {_columns(table)} FROM {table.name}) TO STDOUT (FORMAT csv)"
-            with dump.open("wb") as out, raw.cursor() as cursor, cursor.copy(query) as copy:
+            with (
+                _dump_path(spec, table).open("wb") as out,
+                raw.cursor() as cursor,
+                cursor.copy(query) as copy,
+            ):
                 for block in copy:
                     out.write(block)
             rows += int(connection.execute(select(func.count()).select_from(table)).scalar_one())
-            dumps.append((table, dump))
     source_engine.dispose()
+    return Timed(0.0, rows, "rows dumped for the raw load")
+
+
+def _postgres_copy(spec: TaskSpec, tables: list[Table]) -> tuple[float, int]:
+    dumps = [(table, _dump_path(spec, table)) for table in tables]
+    rows = 0
     engine = make_engine(spec.database_url)
     target_raw = engine.raw_connection()
     target: Any = target_raw.driver_connection
@@ -105,6 +123,7 @@ def _postgres_copy(spec: TaskSpec, tables: list[Table]) -> tuple[float, int]:
                 with dump.open("rb") as source, cursor.copy(statement) as copy:
                     while block := source.read(COPY_BLOCK_BYTES):
                         copy.write(block)
+                rows += cursor.rowcount
         target.commit()
     target_raw.close()
     engine.dispose()

@@ -26,6 +26,7 @@ TASKS: Final[dict[str, Callable[[TaskSpec], Timed]]] = {
     "aggregate": stages.aggregate,
     "pipeline": stages.whole_pipeline,
     "rerun": stages.whole_pipeline,
+    "raw_dump": references.dump_for_reference,
     "raw_load": references.raw_bulk_load,
     "naive": references.naive_orm,
 }

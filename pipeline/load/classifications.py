@@ -116,7 +116,11 @@ def classify_cases(
     """(Re)classify every case in scope that needs it: the cases whose current version came
     from `file_ids`, or all cases when None. Returns how many were classified."""
     scope = _in_scope(file_ids)
-    _remove_stale(connection, rules_version, scope)
+    any_classified = select(CASES.c.intake_id).select_from(CASES.join(CLASSIFICATIONS))
+    if connection.execute(any_classified.where(scope).limit(1)).first() is not None:
+        # Only then look for stale ones: new cases (the usual load) have none, and the probe
+        # walks the scope's index where the full search may scan every classification.
+        _remove_stale(connection, rules_version, scope)
     unclassified = (
         select(*(CASES.c[name] for name in CASE_SCHEMA.names()))
         .where(scope, ~exists().where(CLASSIFICATIONS.c.intake_id == CASES.c.intake_id))
