@@ -11,11 +11,13 @@ LANDING := $(or $(INTAKE_LANDING_DIR),var/landing)
 DEMO_RECORDS ?= 6000
 DEMO_DAYS ?= 42
 DEMO_CLINICS ?= 4
+RECORDS ?= 1000000
+DB ?= sqlite postgres
 
 DEMO_ADMIN ?= demo-admin
 DEMO_ADMIN_PASSWORD ?= demo-admin-password
 
-.PHONY: demo test lint typecheck pytest fuzz install migrate seed pipeline dashboard demo-admin clean
+.PHONY: demo test lint typecheck pytest install migrate seed pipeline dashboard demo-admin bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +65,9 @@ pytest: $(STAMP)
 	$(BIN)/pytest -n auto
 
 test: lint typecheck pytest ## everything the project checks
+
+bench: $(STAMP) ## time the pipeline against the raw bulk load: make bench RECORDS=1000000 DB=sqlite
+	@for db in $(DB); do $(BIN)/intake bench --records $(RECORDS) --db $$db || exit 1; done
 
 FUZZ_EXAMPLES ?= 10000
 fuzz: $(STAMP) ## the long fuzz run: FUZZ_EXAMPLES hostile files per test (make test tries 300)

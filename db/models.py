@@ -148,7 +148,9 @@ class IntakeContent:
 
 class IngestedFile(Base):
     """One landing file as received: where it came from, its content hash and what became of
-    its records. Records in = loaded + unchanged + corrected + quarantined once finished."""
+    its records. Records in = loaded + unchanged + corrected + quarantined once finished.
+    `classified_at` and `counted_at` record the later steps' progress, so a run only does the
+    work its new files bring."""
 
     __tablename__ = "ingested_files"
 
@@ -168,6 +170,12 @@ class IngestedFile(Base):
     records_corrected: Mapped[int] = mapped_column(Integer, default=0)
     records_quarantined: Mapped[int] = mapped_column(Integer, default=0)
     unknown_columns: Mapped[list[str]] = mapped_column(JsonDocument, default=list)
+    classified_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), comment="when the cases it brought were classified"
+    )
+    counted_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), comment="when the daily counts took in the cases it brought"
+    )
 
     __table_args__ = (
         UniqueConstraint("source_path", "content_hash"),

@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -119,40 +118,36 @@ def test_a_new_file_for_a_day_is_requested_with_a_new_run_key(landing: Path) -> 
     assert request.run_key != earlier.run_key
 
 
-def ingest_job() -> dg.JobDefinition:
-    """The ingestion job, reconstructable in the processes the multiprocess executor starts."""
-    return run.definitions().resolve_job_def("ingest_job")
-
-
-@pytest.fixture
-def persistent_instance(tmp_path: Path) -> Iterator[dg.DagsterInstance]:
-    home = tmp_path / "dagster"
-    home.mkdir()
-    with dg.instance_for_test(temp_dir=str(home)) as instance:
-        yield instance
-
-
-def test_the_job_runs_on_the_multiprocess_executor(
-    landing: Path, tmp_path: Path, persistent_instance: dg.DagsterInstance
-) -> None:
+def test_the_job_runs_on_the_multiprocess_executor(landing: Path, tmp_path: Path) -> None:
+    """In a fresh process (`intake run --multiprocess`), as an analyst would start it: the
+    executor's child processes must be able to load the job again from code."""
     url = f"sqlite:///{tmp_path / 'intake.db'}"
     engine = make_engine(url)
     migrate.upgrade(engine)
-    day = "2026-11-12"
-    result = dg.execute_job(
-        dg.reconstructable(ingest_job),
-        instance=persistent_instance,
-        tags={"dagster/partition": day},
-        run_config={
-            "execution": {"config": {"multiprocess": {"max_concurrent": 2}}},
-            "resources": {
-                "database": {"config": {"url": url}},
-                "landing_store": {"config": {"directory": str(landing)}},
-            },
-        },
+    env = {**os.environ, "DATABASE_URL": url, "DAGSTER_HOME": str(tmp_path / "dagster")}
+    intake = Path(sys.executable).parent / "intake"
+    result = subprocess.run(
+        [
+            str(intake),
+            "run",
+            "--multiprocess",
+            "--landing",
+            str(landing),
+            "--from",
+            "2026-11-12",
+            "--to",
+            "2026-11-13",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
-    assert result.success
+    assert result.returncode == 0, result.stdout + result.stderr
     with engine.connect() as conn:
         cases = conn.execute(select(func.count()).select_from(table_of(IntakeCase))).scalar_one()
     engine.dispose()
     assert cases > 0
+    assert "records in" in result.stdout

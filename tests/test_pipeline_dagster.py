@@ -149,6 +149,25 @@ def test_running_the_same_days_again_changes_nothing(
     assert _snapshot(migrated_engine) == before
 
 
+def test_a_re_run_of_unchanged_files_classifies_and_counts_nothing_again(
+    landing: Path, database_url: str, migrated_engine: Engine, instance: dg.DagsterInstance
+) -> None:
+    _run(landing, database_url, instance)
+    files_table = table_of(IngestedFile)
+    progress = select(files_table.c.id, files_table.c.classified_at, files_table.c.counted_at)
+    with migrated_engine.connect() as conn:
+        before = conn.execute(progress.order_by(files_table.c.id)).all()
+    assert before
+    assert all(row.classified_at is not None and row.counted_at is not None for row in before)
+    result = _run(landing, database_url, instance)
+    with migrated_engine.connect() as conn:
+        assert conn.execute(progress.order_by(files_table.c.id)).all() == before
+    for node in ("case_classifications", "daily_case_counts"):
+        materialized = result.asset_materializations_for_node(node)
+        assert materialized
+        assert {m.metadata["dagster/row_count"].value for m in materialized} == {0}
+
+
 def test_a_later_file_with_a_re_send_and_a_correction_is_counted_as_such(
     landing: Path, database_url: str, migrated_engine: Engine, instance: dg.DagsterInstance
 ) -> None:

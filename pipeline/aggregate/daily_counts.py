@@ -2,17 +2,17 @@
 triage, knee injury, age band and sex.
 
 Computed in the database with one DELETE and one INSERT ... SELECT ... GROUP BY per refresh,
-for exactly the intake days a load touched (a correction can move a case between days, so
-both days are refreshed). The dashboard reads only this table for its counts.
+for exactly the intake days the files not yet counted touched (a correction can move a case
+between days, so both days are refreshed); files already counted cost nothing. The dashboard
+reads only this table for its counts.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Final
 
-from sqlalchemy import ColumnElement, Connection, Select, case, delete, func, literal, select, union
+from sqlalchemy import ColumnElement, Connection, Select, case, delete, func, literal, select
 
 from db.models import CaseClassification, CaseVersion, DailyCaseCount, IntakeCase, table_of
 
@@ -38,15 +38,14 @@ def age_band(age: ColumnElement[int]) -> ColumnElement[str]:
     return case(*((age.between(low, high), literal(label)) for label, low, high in AGE_BANDS))
 
 
-def touched_days(day: dt.date, file_ids: Sequence[int]) -> Select[Any]:
-    """Intake days whose counts a load of `file_ids` (sent on `day`) can have changed: the
-    day itself and every day any version of a case those files touched falls on."""
+def touched_days(file_ids: Sequence[int]) -> Select[Any]:
+    """Intake days whose counts a load of `file_ids` can have changed: every day any version
+    of a case those files touched falls on (a correction can move a case between days)."""
     touched_cases = select(VERSIONS.c.intake_id).where(VERSIONS.c.file_id.in_(file_ids))
     return (
-        union(
-            select(literal(day, VERSIONS.c.intake_date.type).label("intake_date")),
-            select(VERSIONS.c.intake_date).where(VERSIONS.c.intake_id.in_(touched_cases)),
-        )
+        select(VERSIONS.c.intake_date)
+        .where(VERSIONS.c.intake_id.in_(touched_cases))
+        .distinct()
         .subquery()
         .select()
     )

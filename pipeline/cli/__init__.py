@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from pipeline.cli import (
+    bench_command,
     classify_commands,
     db_commands,
     evaluate_commands,
@@ -29,5 +30,6 @@ app.command(name="classify")(classify_commands.classify)
 app.command(name="evaluate")(evaluate_commands.evaluate)
 app.add_typer(users_command.app, name="users")
 app.command(name="run")(run_command.run_pipeline)
+app.command(name="bench")(bench_command.bench)
 
 __all__ = ["app"]

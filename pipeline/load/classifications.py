@@ -16,13 +16,46 @@ import polars as pl
 from sqlalchemy import ColumnElement, Connection, delete, exists, func, or_, select
 
 from db.models import CaseClassification, IntakeCase, table_of
+from pipeline.classify.rules import INJURY_FIELD, MECHANISM_RULES, ONSET_FIELD
 from pipeline.contract.schema import RECORD_SCHEMA
 from pipeline.load.bulk import bulk_insert, read_frame
 
 CASES = table_of(IntakeCase)
 CLASSIFICATIONS = table_of(CaseClassification)
 CHUNK_CASES: Final = 200_000
-CASE_SCHEMA: Final = pl.Schema({**RECORD_SCHEMA, "intake_date": pl.Date(), "version": pl.Int32()})
+TRIAGE_FIELDS: Final = (
+    "pain_trend",
+    "weight_bearing",
+    "temperature_c",
+    "fever_reported",
+    "rest_tried",
+    "hip_pain_onset_date",
+)
+"""The fields `pipeline.classify.triage` reads (besides the intake date)."""
+CLASSIFIER_FIELDS: Final = tuple(
+    dict.fromkeys(
+        (
+            "intake_id",
+            ONSET_FIELD,
+            INJURY_FIELD,
+            *TRIAGE_FIELDS,
+            *(
+                finding.field
+                for rule in MECHANISM_RULES
+                for finding in (*rule.findings, *rule.requires_one_of, *rule.ruled_out_by)
+            ),
+        )
+    )
+)
+"""The contract fields the rule set reads: only these are read back from the database (a
+case's notes, references and times are not needed to classify it)."""
+CASE_SCHEMA: Final = pl.Schema(
+    {
+        **{name: RECORD_SCHEMA[name] for name in CLASSIFIER_FIELDS},
+        "intake_date": pl.Date(),
+        "version": pl.Int32(),
+    }
+)
 
 Classifier = Callable[[pl.DataFrame], pl.DataFrame]
 """The pure rule set: valid records in, one classification per `intake_id` out."""
@@ -56,15 +89,21 @@ def stale_count(
 
 
 def _remove_stale(connection: Connection, rules_version: str, scope: ColumnElement[bool]) -> None:
-    stale_case = exists().where(
-        CASES.c.intake_id == CLASSIFICATIONS.c.intake_id,
-        scope,
-        or_(
-            CLASSIFICATIONS.c.rules_version != rules_version,
-            CLASSIFICATIONS.c.case_version != CASES.c.version,
-        ),
+    """Delete the classifications in scope made for an older case version or rule set. The
+    stale ones are found from the cases in scope (by `file_id`'s index), not by scanning every
+    classification."""
+    stale = (
+        select(CASES.c.intake_id)
+        .select_from(CASES.join(CLASSIFICATIONS))
+        .where(
+            scope,
+            or_(
+                CLASSIFICATIONS.c.rules_version != rules_version,
+                CLASSIFICATIONS.c.case_version != CASES.c.version,
+            ),
+        )
     )
-    connection.execute(delete(CLASSIFICATIONS).where(stale_case))
+    connection.execute(delete(CLASSIFICATIONS).where(CLASSIFICATIONS.c.intake_id.in_(stale)))
 
 
 def classify_cases(

@@ -2,7 +2,10 @@
 
 A file is registered once per content: the same bytes sent again (same sha256) are never
 ingested again. A registered file moves from `landed` to `validated` (records staged and
-quarantined) to `finished` (merged into the cases; its counts then add up).
+quarantined) to `finished` (merged into the cases; its counts then add up); then its cases are
+classified (`classified_at`) and taken into the daily counts (`counted_at`). Each step picks
+only the files the step before has finished and it has not, so re-running unchanged files
+does no work.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Select, insert, select, update
 
 from db.models import IngestedFile, table_of
 from pipeline.load.landing import LandedFile
@@ -79,6 +83,60 @@ def files_of_day(
         .order_by(FILES.c.id)
     )
     return [RegisteredFile(r.id, Path(r.source_path), r.landing_date, r.status) for r in rows]
+
+
+def finished_file_ids(days: list[dt.date]) -> Select[Any]:
+    """The ids of the finished files sent on `days`, as a subquery for set-based SQL."""
+    return select(FILES.c.id).where(FILES.c.landing_date.in_(days), FILES.c.status == "finished")
+
+
+def merged_file_ids(days: list[dt.date]) -> Select[Any]:
+    """The ids of the files sent on `days` merged but not yet classified, as a subquery."""
+    return finished_file_ids(days).where(FILES.c.classified_at.is_(None))
+
+
+def files_to_classify(connection: Connection, day: dt.date) -> list[int]:
+    """The finished files sent on `day` whose cases are not classified yet."""
+    return list(
+        connection.execute(
+            select(FILES.c.id)
+            .where(
+                FILES.c.landing_date == day,
+                FILES.c.status == "finished",
+                FILES.c.classified_at.is_(None),
+            )
+            .order_by(FILES.c.id)
+        ).scalars()
+    )
+
+
+def files_to_count(connection: Connection, days: list[dt.date]) -> list[int]:
+    """The files sent on `days` whose cases are classified but not yet in the daily counts."""
+    return list(
+        connection.execute(
+            select(FILES.c.id)
+            .where(
+                FILES.c.landing_date.in_(days),
+                FILES.c.classified_at.is_not(None),
+                FILES.c.counted_at.is_(None),
+            )
+            .order_by(FILES.c.id)
+        ).scalars()
+    )
+
+
+def mark_classified(connection: Connection, file_ids: list[int], now: dt.datetime) -> None:
+    """Record that the cases of `file_ids` are classified (in the classifying transaction)."""
+    connection.execute(update(FILES).where(FILES.c.id.in_(file_ids)).values(classified_at=now))
+
+
+def mark_counted(connection: Connection, file_ids: list[int] | None, now: dt.datetime) -> None:
+    """Record that the daily counts took in the cases of `file_ids` (every classified file when
+    None), in the transaction that refreshed them."""
+    statement = update(FILES).where(FILES.c.classified_at.is_not(None))
+    if file_ids is not None:
+        statement = statement.where(FILES.c.id.in_(file_ids))
+    connection.execute(statement.values(counted_at=now))
 
 
 def mark_validated(

@@ -30,6 +30,8 @@ from pipeline.validate import validate_file
 
 GROUP = "intake"
 PREVIEW_ROWS = 5
+COUNT_FILES_PER_REFRESH = 5_000
+"""Files whose touched days one refresh statement takes (bounded lists of bound values)."""
 
 
 def _days(context: dg.AssetExecutionContext) -> list[dt.date]:
@@ -172,15 +174,17 @@ def case_classifications(
     context: dg.AssetExecutionContext, database: IntakeDatabase
 ) -> dg.MaterializeResult[None]:
     """How the knee pain reached the hip (mechanism, with its evidence) and how urgent each
-    case is (triage, with its reasons), by the current version of the rule set."""
+    case is (triage, with its reasons), by the current version of the rule set. Classifies the
+    cases of the day's files not classified yet; a new rule set is the reclassify job's."""
     classified = 0
     for day in _days(context):
         with locks.write_transaction(database.engine, day, shared=True) as connection:
-            day_files = [f.id for f in files.files_of_day(connection, day, ("finished",))]
-            if day_files:
+            pending = files.files_to_classify(connection, day)
+            if pending:
                 classified += classifications.classify_cases(
-                    connection, classify, RULES_VERSION, _now(), day_files
+                    connection, classify, RULES_VERSION, _now(), pending
                 )
+                files.mark_classified(connection, pending, _now())
             fault_point("classify:before_commit")
     return dg.MaterializeResult(
         metadata={"dagster/row_count": classified, "rules_version": RULES_VERSION}
@@ -198,13 +202,17 @@ def daily_case_counts(
     context: dg.AssetExecutionContext, database: IntakeDatabase
 ) -> dg.MaterializeResult[None]:
     """Classified cases per intake day, clinic, mechanism, triage, knee injury, age band and
-    sex: what the dashboard reads. Refreshes the day and any day a correction touched."""
+    sex: what the dashboard reads. Refreshes, in one transaction, the days the files not yet
+    counted touched (and any day a correction moved a case from)."""
     rows = 0
-    for day in _days(context):
-        with locks.write_transaction(database.engine, day, shared=True) as connection:
-            day_files = [f.id for f in files.files_of_day(connection, day, ("finished",))]
-            rows += daily_counts.refresh(connection, daily_counts.touched_days(day, day_files))
-            fault_point("aggregate:before_commit")
+    with locks.write_transaction(database.engine, shared=True) as connection:
+        # One refresh for the whole range: a day touched by several days' files is counted once.
+        pending = files.files_to_count(connection, _days(context))
+        for start in range(0, len(pending), COUNT_FILES_PER_REFRESH):
+            chunk = pending[start : start + COUNT_FILES_PER_REFRESH]
+            rows += daily_counts.refresh(connection, daily_counts.touched_days(chunk))
+            files.mark_counted(connection, chunk, _now())
+        fault_point("aggregate:before_commit")
     with database.engine.begin() as connection:
         runs.record_run(
             connection,

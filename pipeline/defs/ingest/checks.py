@@ -20,10 +20,13 @@ def _days(context: dg.AssetCheckExecutionContext) -> list[dt.date]:
 
 
 @dg.asset_check(asset=intake_cases, blocking=True, partitions_def=intake_days)
-def no_duplicate_cases(database: IntakeDatabase) -> dg.AssetCheckResult:
-    """No intake id is recorded twice, and no case version twice."""
+def no_duplicate_cases(
+    context: dg.AssetCheckExecutionContext, database: IntakeDatabase
+) -> dg.AssetCheckResult:
+    """No intake id the days' newly merged files brought is recorded twice, and no case
+    version twice."""
     with database.engine.connect() as connection:
-        duplicates = integrity.duplicate_cases(connection)
+        duplicates = integrity.duplicate_cases(connection, files.merged_file_ids(_days(context)))
     return dg.AssetCheckResult(passed=duplicates == 0, metadata={"duplicates": duplicates})
 
 
@@ -51,14 +54,10 @@ def every_valid_record_loaded(
 def every_case_classified_with_current_rules(
     context: dg.AssetCheckExecutionContext, database: IntakeDatabase
 ) -> dg.AssetCheckResult:
-    """Every case the day's files brought is classified, for its current version, by the
-    rule set in force."""
+    """Every case the day's newly classified files brought is classified, for its current
+    version, by the rule set in force."""
     with database.engine.connect() as connection:
-        file_ids = [
-            f.id
-            for day in _days(context)
-            for f in files.files_of_day(connection, day, ("finished",))
-        ]
+        file_ids = files.files_to_count(connection, _days(context))
         stale = classifications.stale_count(connection, RULES_VERSION, file_ids)
     return dg.AssetCheckResult(
         passed=stale == 0, metadata={"unclassified_or_stale": stale, "rules_version": RULES_VERSION}

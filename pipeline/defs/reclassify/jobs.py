@@ -7,7 +7,7 @@ import dagster as dg
 from pipeline.aggregate import daily_counts
 from pipeline.classify import RULES_VERSION, classify
 from pipeline.defs.resources import IntakeDatabase
-from pipeline.load import classifications, locks
+from pipeline.load import classifications, files, locks
 
 
 @dg.op(description="Classify, by the rule set in force, every case not yet classified by it.")
@@ -26,6 +26,7 @@ def reclassify_stale_cases(context: dg.OpExecutionContext, database: IntakeDatab
 def rebuild_daily_counts(context: dg.OpExecutionContext, database: IntakeDatabase, _: int) -> None:
     with locks.write_transaction(database.engine, shared=True) as connection:
         rows = daily_counts.refresh(connection, days=None)
+        files.mark_counted(connection, None, dt.datetime.now(dt.UTC))
     context.add_output_metadata({"count_rows": rows})
 
 

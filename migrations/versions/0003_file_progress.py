@@ -1,0 +1,50 @@
+"""File progress: when a file's cases were classified and when the daily counts took them in,
+so a re-run of unchanged files does no classification or counting work.
+
+(Numbered 0003 to stay clear of the dashboard's 0002; when both are merged, this revision
+goes after that one: set `down_revision` to "0002".)
+
+Revision ID: 0003
+Revises: 0001
+Create Date: 2026-11-25 21:20:00.000000
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0003"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # Files finished before this revision keep null: the next run classifies what is stale
+    # among their cases (usually nothing) and refreshes their days' counts once.
+    with op.batch_alter_table("ingested_files", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column(
+                "classified_at",
+                sa.DateTime(timezone=True),
+                nullable=True,
+                comment="when the cases it brought were classified",
+            )
+        )
+        batch_op.add_column(
+            sa.Column(
+                "counted_at",
+                sa.DateTime(timezone=True),
+                nullable=True,
+                comment="when the daily counts took in the cases it brought",
+            )
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("ingested_files", schema=None) as batch_op:
+        batch_op.drop_column("counted_at")
+        batch_op.drop_column("classified_at")

@@ -1,0 +1,126 @@
+"""The benchmark's printed report: the table of stages and references, and the ratios the
+targets are stated in. Pure functions of the measurements."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from pipeline.bench.results import Measurement
+
+MIB: Final = 1024 * 1024
+
+ROWS: Final[tuple[tuple[str, str], ...]] = (
+    ("read", "read files"),
+    ("validate_classify", "validate + classify"),
+    ("load", "load (stage + merge)"),
+    ("classify_db", "classify in database"),
+    ("aggregate", "aggregate"),
+    ("pipeline", "whole pipeline (Dagster)"),
+    ("rerun", "re-run, files unchanged"),
+    ("raw_load", "raw bulk load (driver)"),
+    ("naive", "naive ORM (scaled)"),
+)
+"""Task name → label, in the order the table prints them."""
+
+TARGET_PIPELINE_OVER_RAW: Final = 1.5
+TARGET_NAIVE_OVER_PIPELINE: Final = 20.0
+TARGET_RERUN_SHARE: Final = 0.05
+TARGET_PEAK_BYTES: Final = 1536 * MIB
+PIPELINE_TASKS: Final = (
+    "read",
+    "validate_classify",
+    "load",
+    "classify_db",
+    "aggregate",
+    "pipeline",
+)
+
+
+def scale_naive(slice_measurement: Measurement, total_rows: int) -> Measurement:
+    """The naive approach's time for `total_rows`, scaled linearly from its slice. Peak memory
+    stays what the slice measured (it would grow with the rows too)."""
+    if slice_measurement.rows <= 0:
+        raise ValueError("the naive slice loaded no rows")
+    factor = total_rows / slice_measurement.rows
+    return Measurement(
+        task=slice_measurement.task,
+        seconds=slice_measurement.seconds * factor,
+        rows=total_rows,
+        peak_rss_bytes=slice_measurement.peak_rss_bytes,
+        detail=(
+            f"measured {slice_measurement.seconds:.2f} s on {slice_measurement.rows:,} rows, "
+            f"x{factor:,.1f}; memory as measured on the slice"
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Ratios:
+    """The figures the targets are stated in."""
+
+    pipeline_over_raw: float
+    naive_over_pipeline: float
+    rerun_share: float
+    peak_bytes: int
+
+    @classmethod
+    def of(cls, measured: Mapping[str, Measurement]) -> Ratios:
+        pipeline = measured["pipeline"].seconds
+        return cls(
+            pipeline_over_raw=pipeline / measured["raw_load"].seconds,
+            naive_over_pipeline=measured["naive"].seconds / pipeline,
+            rerun_share=measured["rerun"].seconds / pipeline,
+            peak_bytes=max(measured[t].peak_rss_bytes for t in PIPELINE_TASKS if t in measured),
+        )
+
+    def lines(self) -> list[str]:
+        def verdict(met: bool) -> str:
+            return "met" if met else "NOT met"
+
+        return [
+            f"pipeline / raw bulk load: {self.pipeline_over_raw:.2f}x"
+            f"  (target <= {TARGET_PIPELINE_OVER_RAW}x: "
+            f"{verdict(self.pipeline_over_raw <= TARGET_PIPELINE_OVER_RAW)})",
+            f"naive / pipeline: {self.naive_over_pipeline:.1f}x"
+            f"  (target >= {TARGET_NAIVE_OVER_PIPELINE:.0f}x: "
+            f"{verdict(self.naive_over_pipeline >= TARGET_NAIVE_OVER_PIPELINE)})",
+            f"re-run of unchanged files / first run: {self.rerun_share:.1%}"
+            f"  (target <= {TARGET_RERUN_SHARE:.0%}: "
+            f"{verdict(self.rerun_share <= TARGET_RERUN_SHARE)})",
+            f"peak memory of a pipeline stage: {self.peak_bytes / MIB:,.0f} MiB"
+            f"  (target <= {TARGET_PEAK_BYTES / MIB:,.0f} MiB: "
+            f"{verdict(self.peak_bytes <= TARGET_PEAK_BYTES)})",
+        ]
+
+
+def format_table(measured: Mapping[str, Measurement]) -> list[str]:
+    """The stages and references as an aligned text table (markdown-compatible)."""
+    header = ("stage", "seconds", "rows", "rows/s", "peak MiB")
+    body: list[Sequence[str]] = [
+        (
+            label,
+            f"{m.seconds:,.2f}",
+            f"{m.rows:,}",
+            f"{m.rows_per_second:,.0f}",
+            f"{m.peak_rss_bytes / MIB:,.0f}",
+        )
+        for task, label in ROWS
+        if (m := measured.get(task)) is not None
+    ]
+    widths = [max(len(row[i]) for row in (header, *body)) for i in range(len(header))]
+
+    def line(cells: Sequence[str]) -> str:
+        padded = [
+            cell.ljust(width) if i == 0 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return "| " + " | ".join(padded) + " |"
+
+    rule = (
+        "|"
+        + "|".join("-" * (w + 2) if i == 0 else "-" * (w + 1) + ":" for i, w in enumerate(widths))
+        + "|"
+    )
+    return [line(header), rule, *(line(row) for row in body)]

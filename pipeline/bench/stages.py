@@ -1,0 +1,179 @@
+"""The pipeline's stages, each timed on its own over every intake day of the landing
+directory, doing what the Dagster assets do (one transaction per day and stage), plus the
+whole pipeline through Dagster.
+
+Each function runs in a fresh worker process and returns what it timed; the stages that need
+earlier stages' data (validation before a load, cases before classifying) do that part
+outside their stopwatch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from db.engine import make_engine
+from db.models import IngestedFile, IntakeCase, table_of
+from pipeline.aggregate import daily_counts
+from pipeline.bench.results import Stopwatch
+from pipeline.classify import RULES_VERSION, classify
+from pipeline.load import classifications, files, landing, merge, stage
+from pipeline.validate import read_intake_file, validate, validate_file
+from pipeline.validate.file import with_malformed
+
+FILES = table_of(IngestedFile)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskSpec:
+    """What a worker needs: where the files are, which database, a scratch directory, the
+    database the pipeline filled (for the references) and the naive approach's slice."""
+
+    landing_dir: str
+    database_url: str
+    work_dir: str
+    source_url: str = ""
+    naive_rows: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Timed:
+    """A task's timed seconds and the rows they handled."""
+
+    seconds: float
+    rows: int
+    detail: str = ""
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _paths(spec: TaskSpec) -> list[Path]:
+    return landing.intake_files(Path(spec.landing_dir))
+
+
+def _days(spec: TaskSpec) -> list[dt.date]:
+    return sorted({d for p in _paths(spec) if (d := landing.landing_date_of(p))})
+
+
+def read_files(spec: TaskSpec) -> Timed:
+    """Read every intake file into records (text), as validation receives them."""
+    watch, rows = Stopwatch(), 0
+    for path in _paths(spec):
+        with watch.timed():
+            batch = read_intake_file(path)
+        rows += batch.records_in
+    return Timed(watch.seconds, rows)
+
+
+def validate_and_classify(spec: TaskSpec) -> Timed:
+    """Validate every file's records and classify the valid ones, in memory (reading the
+    files is not timed: that is the read stage)."""
+    watch, rows = Stopwatch(), 0
+    now = _now()
+    for path in _paths(spec):
+        batch = read_intake_file(path)
+        with watch.timed():
+            validated = validate(batch.records, now)
+            with_malformed(validated.quarantine, batch)
+            classify(validated.valid)
+        rows += batch.records_in
+    return Timed(watch.seconds, rows)
+
+
+def load(spec: TaskSpec) -> Timed:
+    """Register, stage and merge every day's files, one transaction per day and step, as the
+    landed_files, validated_records and intake_cases assets do (validation is not timed)."""
+    engine = make_engine(spec.database_url)
+    watch, staged = Stopwatch(), 0
+    for day in _days(spec):
+        with watch.timed(), engine.begin() as connection:
+            new = files.register(
+                connection, landing.files_for_day(Path(spec.landing_dir), day), _now()
+            ).new
+        validated = [(f, validate_file(f.path, _now())) for f in new]
+        with watch.timed(), engine.begin() as connection:
+            for file, (result, batch) in validated:
+                stage.stage(connection, file.id, result.valid, result.quarantine, _now())
+                files.mark_validated(
+                    connection,
+                    file.id,
+                    records_in=result.valid.height + result.quarantine.height,
+                    quarantined=result.quarantine.height,
+                    unknown_columns=list(batch.unknown_columns),
+                )
+                staged += result.valid.height
+        del validated
+        with watch.timed(), engine.begin() as connection:
+            merge.merge(connection, [f.id for f in new], _now())
+    engine.dispose()
+    return Timed(watch.seconds, staged, "valid records staged and merged")
+
+
+def classify_in_database(spec: TaskSpec) -> Timed:
+    """Classify the loaded cases day by day, as the case_classifications asset does."""
+    engine = make_engine(spec.database_url)
+    watch, classified = Stopwatch(), 0
+    with watch.timed():
+        for day in _days(spec):
+            with engine.begin() as connection:
+                pending = files.files_to_classify(connection, day)
+                classified += classifications.classify_cases(
+                    connection, classify, RULES_VERSION, _now(), pending
+                )
+                files.mark_classified(connection, pending, _now())
+    engine.dispose()
+    return Timed(watch.seconds, classified, "cases classified")
+
+
+def aggregate(spec: TaskSpec) -> Timed:
+    """Refresh the daily counts of every day the loads touched, as daily_case_counts does."""
+    engine = make_engine(spec.database_url)
+    days = _days(spec)
+    watch = Stopwatch()
+    with watch.timed(), engine.begin() as connection:
+        pending = files.files_to_count(connection, days)
+        daily_counts.refresh(connection, daily_counts.touched_days(pending))
+        files.mark_counted(connection, pending, _now())
+    with engine.connect() as connection:
+        cases = int(
+            connection.execute(select(func.count()).select_from(table_of(IntakeCase))).scalar_one()
+        )
+    engine.dispose()
+    return Timed(watch.seconds, cases, "cases counted")
+
+
+def whole_pipeline(spec: TaskSpec) -> Timed:
+    """Run the ingestion job through Dagster, in-process, over every day of the landing
+    directory, recording runs in a Dagster instance in the work directory."""
+    import dagster as dg
+
+    warnings.filterwarnings("ignore", category=dg.BetaWarning)
+    os.environ["DAGSTER_HOME"] = str(Path(spec.work_dir) / "dagster")
+    from pipeline import run
+
+    days = _days(spec)
+    watch = Stopwatch()
+    instance = run.dagster_instance()
+    with watch.timed():
+        result = run.run_days(
+            days[0],
+            days[-1],
+            landing_dir=Path(spec.landing_dir),
+            database_url=spec.database_url,
+            instance=instance,
+        )
+    if not result.success:
+        failures = [e.message for e in result.all_events if e.is_failure]
+        raise RuntimeError(f"the pipeline run failed: {failures[:1]}")
+    engine = make_engine(spec.database_url)
+    with engine.connect() as connection:
+        records_in = connection.execute(select(func.sum(FILES.c.records_in))).scalar_one()
+    engine.dispose()
+    return Timed(watch.seconds, int(records_in or 0), "records in")

@@ -1,0 +1,81 @@
+"""`intake bench`: measure the pipeline against the database driver's raw bulk load of the
+same rows and against the naive ORM approach, and print the table."""
+
+from __future__ import annotations
+
+import os
+import platform
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipeline.bench.databases import DatabaseKind
+from pipeline.bench.report import Ratios, format_table
+from pipeline.bench.runner import BenchConfig, BenchResult, run_benchmark
+from pipeline.generate import MAX_RECORDS
+
+
+def bench(
+    *,
+    records: Annotated[
+        int, typer.Option(min=1, max=MAX_RECORDS, help="Records to generate and ingest.")
+    ] = 1_000_000,
+    db: Annotated[DatabaseKind, typer.Option(help="The database to measure.")] = (
+        DatabaseKind.SQLITE
+    ),
+    days: Annotated[int, typer.Option(min=1, help="Days of intake the records spread over.")] = 30,
+    clinics: Annotated[int, typer.Option(min=1, max=99, help="Clinics sending files.")] = 5,
+    naive_rows: Annotated[
+        int, typer.Option(min=1, help="Cases the naive ORM approach loads (then scaled).")
+    ] = 20_000,
+    postgres_url: Annotated[
+        str | None,
+        typer.Option(
+            help="A PostgreSQL server whose user may create databases; default: start a "
+            "throwaway server from the machine's PostgreSQL binaries."
+        ),
+    ] = None,
+    work_dir: Annotated[
+        Path | None,
+        typer.Option(help="Keep the generated files and SQLite databases here (default: temp)."),
+    ] = None,
+) -> None:
+    """Generate intake records, then time each stage of the pipeline, the whole pipeline
+    through Dagster (and its re-run on unchanged files), the driver's raw bulk load of the same
+    rows and the naive ORM approach, each in a fresh process; print seconds, rows per second,
+    peak memory and the ratios."""
+    config = BenchConfig(
+        records=records,
+        database=db,
+        days=days,
+        clinics=clinics,
+        naive_rows=naive_rows,
+        postgres_url=postgres_url,
+        work_dir=work_dir,
+    )
+    result = run_benchmark(config, progress=lambda message: typer.echo(message, err=True))
+    for line in describe(result):
+        typer.echo(line)
+
+
+def describe(result: BenchResult) -> list[str]:
+    """The printed report: what was measured and where, the table, the ratios."""
+    config = result.config
+    before, after = result.load_average
+    return [
+        f"intake bench: {config.records:,} records in {result.files:,} files "
+        f"({config.days} days, {config.clinics} clinics), database {config.database.value}",
+        f"machine: {os.cpu_count()} cores, {platform.machine()}, Python "
+        f"{platform.python_version()}; load average {before:.1f} before, {after:.1f} after",
+        f"generated in {result.generate_seconds:.1f} s (not part of any figure)",
+        "",
+        *format_table(result.measurements),
+        "",
+        *Ratios.of(result.measurements).lines(),
+        "",
+        f"raw bulk load: {result.measurements['raw_load'].detail}",
+        f"naive ORM: {result.measurements['naive'].detail}",
+        "peak MiB: VmHWM of the fresh process that ran the row (Python and libraries "
+        "included; a database server's own memory is not)",
+    ]

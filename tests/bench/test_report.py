@@ -1,0 +1,87 @@
+"""The benchmark's pure parts: scaling the naive slice, the ratios, the printed table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.bench.report import ROWS, Ratios, format_table, scale_naive
+from pipeline.bench.results import Measurement, Stopwatch, peak_rss_bytes
+
+MIB = 1024 * 1024
+
+
+def _m(task: str, seconds: float, rows: int = 1000, peak_mib: int = 100) -> Measurement:
+    return Measurement(task, seconds, rows, peak_mib * MIB)
+
+
+def _all(**seconds: float) -> dict[str, Measurement]:
+    defaults = dict.fromkeys((task for task, _ in ROWS), 1.0)
+    return {task: _m(task, s) for task, s in {**defaults, **seconds}.items()}
+
+
+def test_the_naive_slice_scales_linearly_and_keeps_its_measured_memory() -> None:
+    scaled = scale_naive(_m("naive", 2.0, rows=20_000, peak_mib=300), total_rows=1_000_000)
+    assert scaled.seconds == pytest.approx(100.0)
+    assert scaled.rows == 1_000_000
+    assert scaled.peak_rss_bytes == 300 * MIB
+    assert "x50.0" in scaled.detail
+
+
+def test_an_empty_naive_slice_cannot_be_scaled() -> None:
+    with pytest.raises(ValueError, match="no rows"):
+        scale_naive(_m("naive", 1.0, rows=0), total_rows=10)
+
+
+def test_ratios_are_pipeline_over_raw_naive_over_pipeline_and_rerun_share() -> None:
+    ratios = Ratios.of(_all(pipeline=30.0, raw_load=20.0, naive=900.0, rerun=0.6))
+    assert ratios.pipeline_over_raw == pytest.approx(1.5)
+    assert ratios.naive_over_pipeline == pytest.approx(30.0)
+    assert ratios.rerun_share == pytest.approx(0.02)
+
+
+def test_peak_memory_is_the_largest_pipeline_stage_not_a_reference() -> None:
+    measured = _all()
+    measured["load"] = _m("load", 1.0, peak_mib=900)
+    measured["naive"] = _m("naive", 1.0, peak_mib=5000)
+    assert Ratios.of(measured).peak_bytes == 900 * MIB
+
+
+def test_each_target_says_met_or_not_met() -> None:
+    met = Ratios(pipeline_over_raw=1.2, naive_over_pipeline=25, rerun_share=0.01, peak_bytes=MIB)
+    assert all("NOT" not in line and "met" in line for line in met.lines())
+    missed = Ratios(pipeline_over_raw=2.0, naive_over_pipeline=5, rerun_share=0.2, peak_bytes=MIB)
+    assert sum("NOT met" in line for line in missed.lines()) == 3
+
+
+def test_the_table_has_a_row_per_stage_in_order_with_rows_per_second() -> None:
+    lines = format_table(_all(read=0.5))
+    assert len(lines) == 2 + len(ROWS)
+    labels = [line.split("|")[1].strip() for line in lines[2:]]
+    assert labels == [label for _, label in ROWS]
+    read_row = [cell.strip() for cell in lines[2].split("|")[1:-1]]
+    assert read_row == ["read files", "0.50", "1,000", "2,000", "100"]
+    assert len({len(line) for line in lines}) == 1  # aligned
+
+
+def test_a_measurement_survives_its_json_line() -> None:
+    measurement = Measurement("load", 1.25, 10, 5 * MIB, "staged")
+    assert Measurement.from_json(measurement.to_json()) == measurement
+
+
+def test_the_stopwatch_counts_only_its_timed_blocks() -> None:
+    watch = Stopwatch()
+    with watch.timed():
+        pass
+    first = watch.seconds
+    with watch.timed():
+        sum(range(1000))
+    assert 0 <= first <= watch.seconds
+
+
+def test_peak_memory_is_read_from_the_process_high_water_mark(tmp_path: Path) -> None:
+    status = tmp_path / "status"
+    status.write_text("Name:\tpython\nVmPeak:\t  900000 kB\nVmHWM:\t  204800 kB\nVmRSS:\t 1 kB\n")
+    assert peak_rss_bytes(status) == 200 * MIB
+    assert peak_rss_bytes() > 0
