@@ -5,7 +5,7 @@ so a re-run of unchanged files does no classification or counting work.
 goes after that one: set `down_revision` to "0002".)
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-25 21:20:00.000000
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003"
-down_revision: str | None = "0001"
+down_revision: str | None = "0002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -45,6 +45,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("ingested_files", schema=None) as batch_op:
-        batch_op.drop_column("counted_at")
-        batch_op.drop_column("classified_at")
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+ has it): a batch copy of the table would
+    # drop and recreate ingested_files, which the files' cases and quarantine refer to.
+    op.drop_column("ingested_files", "counted_at")
+    op.drop_column("ingested_files", "classified_at")

@@ -65,4 +65,9 @@ def test_downgrading_the_newest_migration_and_upgrading_again_loses_no_row(
     assert migrate.current_revision(migrated_engine) == head
     again = _rows(migrated_engine)
     assert set(again) == set(loaded)
-    assert {name: again[name] for name in kept} == {name: loaded[name] for name in kept}
+    for name, rows in kept.items():
+        # Every row and every value the older schema holds is back; columns the newest
+        # migration adds start again empty, as a downgrade cannot keep them.
+        columns = set(rows[0]) if rows else set()
+        assert _only(again[name], columns) == _only(loaded[name], columns), name
+        assert len(again[name]) == len(loaded[name]), name
