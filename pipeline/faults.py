@@ -7,11 +7,11 @@ the program, no `finally`) the first time it reaches that point, or the n-th tim
 
     INTAKE_FAULT_POINT=merge:before_commit@2 intake run   # dies in the 2nd day's merge
 
-The points (`POINTS`) sit in the ingestion assets, each reached once per intake day: at the
-end of a day's transaction in each stage (`before_commit`: the work is done, not committed)
-and right after a day's merge has committed (`merge:after_commit`). Tests use them to check
-that the database is left as before the interrupted transaction and that the next run
-completes the work.
+The points (`POINTS`) sit in the ingestion assets at the end of each stage's transactions
+(`before_commit`: the work is done, not committed), one a day except aggregation's single
+transaction for the run's days, and right after a day's merge has committed
+(`merge:after_commit`). Tests use them to check that the database is left as before the
+interrupted transaction and that the next run completes the work.
 """
 
 from __future__ import annotations

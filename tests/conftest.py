@@ -19,6 +19,7 @@ from sqlalchemy import Engine, create_engine, text
 from db import migrate
 from db.engine import make_engine
 from tests.pg_server import PostgresServer, PostgresUnavailableError, start_server
+from tests.reliability.hostile import tried_summary
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 BACKENDS = ("sqlite", "postgresql")
@@ -79,7 +80,8 @@ def migrated_engine(engine: Engine) -> Engine:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Say how many tests ran on each database, so a log shows PostgreSQL was not skipped."""
+    """Say how many tests ran on each database, so a log shows PostgreSQL was not skipped,
+    and how many malformed inputs the fuzz tests tried."""
     for name in BACKENDS:
         counts = {
             outcome: sum(
@@ -91,3 +93,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             f"tests on {name}: passed {counts['passed']}, failed {counts['failed']}, "
             f"skipped {counts['skipped']}"
         )
+    fuzzed = tried_summary(r for reports in terminalreporter.stats.values() for r in reports)
+    if fuzzed:
+        terminalreporter.write_line(fuzzed)

@@ -29,7 +29,8 @@ def _value(field: Field) -> st.SearchStrategy[str | None]:
         case FieldType.DECIMAL:
             value = st.integers(300, 450).map(lambda tenths: f"{tenths / 10:.1f}")
         case FieldType.TEXT:
-            # Any text but NUL, which the contract's free text cannot carry (rule `type`).
+            # Any text a UTF-8 file can hold (no lone surrogates) but NUL, which the
+            # contract's free text cannot carry (rule `type`).
             value = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=20)
         case _:
             value = st.just("")  # dates and date-times are drawn together in `valid_records`

@@ -1,9 +1,8 @@
-"""The landing directory the reliability tests ingest, the state an uninterrupted run of it
-leaves, and the count of malformed inputs the fuzz tests tried (in the run's summary)."""
+"""The landing directory the reliability tests ingest, and the state an uninterrupted run of
+it leaves."""
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -30,20 +29,3 @@ def uninterrupted(landing_dir: Path, tmp_path_factory: pytest.TempPathFactory) -
     state = snapshot(engine)
     engine.dispose()
     return state
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Add up what the fuzz tests recorded (`malformed_*` properties, at their teardown)."""
-    tried: Counter[str] = Counter()
-    for reports in terminalreporter.stats.values():
-        for report in reports:
-            if getattr(report, "when", None) != "teardown":
-                continue
-            for key, value in report.user_properties:
-                if key.startswith("malformed_"):
-                    tried[key.removeprefix("malformed_")] += int(value)
-    if tried:
-        terminalreporter.write_line(
-            f"malformed inputs tried: {tried['files']:,} files, {tried['lines']:,} hostile lines"
-            f" among good records; {tried['pipeline_runs']} full pipeline runs of fuzzed files"
-        )

@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from hypothesis import strategies as st
 
@@ -269,3 +271,21 @@ def catalogue(prefix: str = "K") -> dict[str, Specimen]:
         end=b"",
     )
     return specimens
+
+
+def tried_summary(reports: Iterable[Any]) -> str | None:
+    """What the fuzz tests tried, added up from the `malformed_*` properties they record at
+    their teardown (the run's summary prints it); None when none ran."""
+    tried: Counter[str] = Counter()
+    for report in reports:
+        if getattr(report, "when", None) != "teardown":
+            continue
+        for key, value in report.user_properties:
+            if key.startswith("malformed_"):
+                tried[key.removeprefix("malformed_")] += int(value)
+    if not tried:
+        return None
+    return (
+        f"malformed inputs tried: {tried['files']:,} files, {tried['lines']:,} hostile lines"
+        f" among good records; {tried['pipeline_runs']} full pipeline runs of fuzzed files"
+    )
