@@ -2,16 +2,11 @@
 
 SQLite connections get write-ahead logging, enforced foreign keys, a busy timeout, a page cache
 sized for bulk loads, temporary sorting in memory and real transactions (BEGIN issued by
-<<<<<<< HEAD
 SQLAlchemy, not guessed by the sqlite3 module); writers begin IMMEDIATE (`writer_engine`,
-`SQLITE_BEGIN_OPTION`). PostgreSQL goes through psycopg 3.
+`SQLITE_BEGIN_OPTION`). PostgreSQL goes through psycopg 3, with JIT compilation off.
 
 Statements' parameters are left out of error messages and logs (`hide_parameters`): they can
 be patient data.
-=======
-SQLAlchemy, not guessed by the sqlite3 module). PostgreSQL goes through psycopg 3, with JIT
-compilation off.
->>>>>>> perf
 """
 
 from __future__ import annotations
