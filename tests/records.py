@@ -9,6 +9,7 @@ import polars as pl
 
 from pipeline.contract.fields import FIELD_NAMES
 from pipeline.validate.batch import records_frame
+from pipeline.validate.content_hash import content_hash
 
 NOW: Final = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 """The validation time of every test."""
@@ -65,3 +66,8 @@ def raw_frame(*records: Record) -> pl.DataFrame:
         [",".join(v or "" for v in r.values()) for r in records],
         {name: [r[name] for r in records] for name in FIELD_NAMES},
     )
+
+
+def hashes(valid: pl.DataFrame) -> pl.Series:
+    """The content hash the loader gives each valid record (`pipeline.validate.content_hash`)."""
+    return valid.select(content_hash().alias("content_hash"))["content_hash"]

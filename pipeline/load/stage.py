@@ -1,5 +1,8 @@
 r"""Staging: a validated file's valid records into `validated_records`, the rest into quarantine.
 
+Each staged record gets its content hash here (`pipeline.validate.content_hash`): the merge
+tells a re-send (same hash as the current version) from a correction by it.
+
 Re-staging a file first removes what an earlier, interrupted attempt staged for it, so the step
 can run any number of times with the same result.
 
@@ -18,6 +21,7 @@ from sqlalchemy import Connection, delete
 
 from db.models import QuarantinedRecord, ValidatedRecord, table_of
 from pipeline.load.bulk import bulk_insert
+from pipeline.validate.content_hash import content_hash
 
 STAGING = table_of(ValidatedRecord)
 QUARANTINE = table_of(QuarantinedRecord)
@@ -44,11 +48,13 @@ def stage(
     quarantine: pl.DataFrame,
     now: dt.datetime,
 ) -> None:
-    """Write one file's valid records to staging and its invalid ones to quarantine."""
+    """Write one file's valid records to staging, each with its content hash, and its invalid
+    ones to quarantine."""
     clear(connection, file_id)
-    staged = valid.with_columns(pl.lit(file_id).alias("file_id")).select(
-        [c for c in STAGED_COLUMNS if c in valid.columns or c == "file_id"]
+    staged = valid.with_columns(
+        pl.lit(file_id).alias("file_id"), content_hash().alias("content_hash")
     )
+    staged = staged.select(c for c in STAGED_COLUMNS if c in staged.columns)
     bulk_insert(connection, STAGING, staged)
     quarantined = quarantine.select(QUARANTINE_COLUMNS).with_columns(
         pl.lit(file_id).alias("file_id"),

@@ -3,7 +3,9 @@
 Two records hash the same exactly when their contract values are the same after parsing, however
 they were written: CSV or JSON Lines, `TRUE` or `true` or `1`, `+01:00` or the same instant in
 `Z`. The database uses it to tell an exact re-send (same hash: nothing changes) from a
-correction (same `intake_id`, new hash).
+correction (same `intake_id`, new hash). The loader computes it when it stages valid records
+(`pipeline.load.stage`), from their typed fields; validation compares the records of one file
+by the canonical text alone (`pipeline.validate.duplicates`).
 
 The canonical text, version `CANONICAL_VERSION`, is the version followed by every contract
 field that is not a boolean, in contract order, then all booleans as one number, each part

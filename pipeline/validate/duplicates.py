@@ -3,7 +3,8 @@
 Within one file there is no order that says which version is the current one, so the file
 cannot be trusted to decide it:
 
-- every occurrence is the same valid record (same content hash): an exact re-send inside the
+- every occurrence is the same valid record (the same contract values, however spelled: the
+  same canonical text, so the same content hash once loaded): an exact re-send inside the
   file. All occurrences stay valid (records in = valid + quarantined); every one after the
   first carries `duplicate_of_line`, the line of the first, so a loader can count it as
   unchanged instead of loading it twice;
@@ -28,10 +29,11 @@ DUPLICATE_OF_LINE: Final = "duplicate_of_line"
 _ROW: Final = "__row"
 
 
-def mark_duplicates(frame: pl.DataFrame) -> pl.DataFrame:
+def mark_duplicates(frame: pl.DataFrame, content: pl.Expr) -> pl.DataFrame:
     """Add `duplicate_in_file` (Boolean) and `duplicate_of_line` (Int64, null unless an exact
-    re-send) to a frame with `line_number`, the raw fields, `broken` (already invalid) and
-    `content_hash` (null for broken records). Rows keep their order."""
+    re-send) to a frame with `line_number`, the raw fields and `broken` (already invalid).
+    `content` is equal for two valid records exactly when they hold the same values; it is
+    evaluated only for the records whose id repeats. Rows keep their order."""
     if _all_distinct(frame[ID]):
         return frame.with_columns(
             pl.lit(False).alias(DUPLICATE_IN_FILE), pl.lit(None, pl.Int64).alias(DUPLICATE_OF_LINE)
@@ -42,8 +44,7 @@ def mark_duplicates(frame: pl.DataFrame) -> pl.DataFrame:
         indexed.filter(repeated)
         .select(
             _ROW,
-            resend=(~pl.col("broken")).all().over(ID)
-            & (pl.col("content_hash").n_unique().over(ID) == 1),
+            resend=(~pl.col("broken")).all().over(ID) & (content.n_unique().over(ID) == 1),
             same_text=pl.struct(FIELD_NAMES).n_unique().over(ID) == 1,
             first_row=pl.col(_ROW).min().over(ID),
             first_line=pl.col("line_number").first().over(ID),

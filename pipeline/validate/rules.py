@@ -31,7 +31,7 @@ from pipeline.validate.checks import (
     utc_date,
     value_column,
 )
-from pipeline.validate.content_hash import content_hash
+from pipeline.validate.content_hash import canonical_text
 from pipeline.validate.duplicates import DUPLICATE_IN_FILE, DUPLICATE_OF_LINE, ID, mark_duplicates
 from pipeline.validate.reasons import REASONS_DTYPE, reason_expr
 
@@ -41,13 +41,14 @@ VALID_SCHEMA: Final = pl.Schema(
         "raw_record": pl.String(),
         **RECORD_SCHEMA,
         INTAKE_DATE: pl.Date(),
-        "content_hash": pl.String(),
         DUPLICATE_OF_LINE: pl.Int64(),
     }
 )
 """Valid records: line and raw text, every contract field with its contract type, the UTC date
-of intake, the content hash (`content_hash` module) and, for an exact re-send of an earlier
-line of the same file, that line (`duplicate_of_line`, else null)."""
+of intake and, for an exact re-send of an earlier line of the same file, that line
+(`duplicate_of_line`, else null). The content hash that tells a re-send from a correction in
+the database is the loader's (`content_hash.content_hash`, computed from these typed fields
+when the records are staged): validation only compares the records of one file."""
 
 QUARANTINE_SCHEMA: Final = pl.Schema(
     {
@@ -96,19 +97,15 @@ def validate(records: pl.DataFrame, now: datetime) -> Validated:
             .or_(pl.col("read_reasons").is_not_null())
             .alias(_BROKEN)
         )
-        .with_columns(
-            pl.when(~pl.col(_BROKEN)).then(content_hash(_canonical_inputs())).alias("content_hash")
-        )
         .collect()
     )
-    checked = mark_duplicates(checked)
+    checked = mark_duplicates(checked, canonical_text(_canonical_inputs()))
     invalid = pl.col(_BROKEN) | pl.col(DUPLICATE_IN_FILE)
     valid = checked.filter(~invalid).select(
         "line_number",
         "raw_record",
         *[final_value(name) for name in FIELD_NAMES],
         INTAKE_DATE,
-        "content_hash",
         DUPLICATE_OF_LINE,
     )
     quarantine = checked.filter(invalid).select(
@@ -118,8 +115,9 @@ def validate(records: pl.DataFrame, now: datetime) -> Validated:
 
 
 def _canonical_inputs() -> dict[str, pl.Expr]:
-    """What the content hash is computed from. For a valid record, the text of an identifier,
-    an enum value or free text is already its canonical value (taken as is, which is cheaper);
+    """What two records of one file are compared by: the inputs of the content hash's canonical
+    text (equal exactly when the loader's content hashes would be). For a valid record, the text
+    of an identifier, an enum value or free text is already its canonical value (taken as is);
     every other field contributes its parsed value."""
     return {
         field.name: pl.col(field.name)

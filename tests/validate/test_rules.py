@@ -10,8 +10,9 @@ import polars as pl
 import pytest
 
 from pipeline.contract.schema import RECORD_SCHEMA
+from pipeline.validate.content_hash import content_hash
 from pipeline.validate.rules import VALID_SCHEMA, validate
-from tests.records import NOW, raw_frame, record
+from tests.records import NOW, hashes, raw_frame, record
 
 
 def reasons_of(**changes: str | None) -> list[dict[str, str | None]]:
@@ -190,20 +191,19 @@ def test_the_same_content_however_spelled_has_the_same_content_hash() -> None:
         ),
         NOW,
     )
-    assert validated.valid["content_hash"].n_unique() == 1
+    assert hashes(validated.valid).n_unique() == 1
 
 
 def test_a_changed_value_changes_the_content_hash() -> None:
     validated = validate(
         raw_frame(record(intake_id="A"), record(intake_id="B", pain_score="5")), NOW
     )
-    assert validated.valid["content_hash"].n_unique() == 2
+    assert hashes(validated.valid).n_unique() == 2
 
 
 def test_the_content_hash_is_sha256_of_the_documented_canonical_text() -> None:
-    row = validate(raw_frame(record(notes="a|b", temperature_c="37.5")), NOW).valid.row(
-        0, named=True
-    )
+    valid = validate(raw_frame(record(notes="a|b", temperature_c="37.5")), NOW).valid
+    row = valid.select(content_hash().alias("hash")).row(0, named=True)
     intake_us = int(datetime(2026, 11, 20, 10, tzinfo=UTC).timestamp() * 1_000_000)
     days = (
         (date(2026, 11, 10) - date(1970, 1, 1)).days,
@@ -239,7 +239,7 @@ def test_the_content_hash_is_sha256_of_the_documented_canonical_text() -> None:
             str(booleans),
         ]
     )
-    assert row["content_hash"] == hashlib.sha256(text.encode()).hexdigest()
+    assert row["hash"] == hashlib.sha256(text.encode()).hexdigest()
 
 
 def test_records_in_equal_valid_plus_quarantined() -> None:
