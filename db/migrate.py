@@ -1,4 +1,8 @@
-"""Run Alembic migrations from code: used by the `intake db` commands and the tests."""
+"""Run Alembic migrations from code: used by the `intake db` commands and the tests.
+
+The migrations get a connection outside any transaction: `migrations/env.py` begins and commits
+the one transaction of the run itself, after switching SQLite's foreign keys off (which only
+works outside a transaction) so that batch migrations can rebuild tables others refer to."""
 
 from __future__ import annotations
 
@@ -29,16 +33,16 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database to `revision` (default: the newest)."""
-    with engine.begin() as connection:
+    """Bring the database to `revision` (default: the newest), in one transaction."""
+    with engine.connect() as connection:
         config = alembic_config(engine)
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
 
 def downgrade(engine: Engine, revision: str) -> None:
-    """Take the database back to `revision` (`base` removes every table)."""
-    with engine.begin() as connection:
+    """Take the database back to `revision` (`base` removes every table), in one transaction."""
+    with engine.connect() as connection:
         config = alembic_config(engine)
         config.attributes["connection"] = connection
         command.downgrade(config, revision)

@@ -34,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from db.checks import check_enum_columns, id_alphabet_checks
 from pipeline.contract import fields as c
 from pipeline.contract.outputs import MECHANISMS, TRIAGE_LEVELS
 
@@ -56,33 +57,24 @@ FILE_STATUSES = ("landed", "validated", "finished")
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Map the model, then give its table the checks of its enum columns."""
+        super().__init_subclass__(**kwargs)
+        table = cls.__dict__.get("__table__")
+        if isinstance(table, Table):
+            check_enum_columns(table)
+
 
 def _enum(allowed: tuple[str, ...], name: str) -> Enum:
-    """A VARCHAR with a CHECK constraint of the allowed values (the same on both databases)."""
+    """A VARCHAR as long as the longest allowed value. The allowed values are checked by the
+    table (`db.checks.check_enum_columns`, in each database's own form), not by the type."""
     return Enum(
         *allowed,
         name=name,
         native_enum=False,
-        create_constraint=True,
+        create_constraint=False,
         length=max(len(v) for v in allowed),
     )
-
-
-def _id_checks(columns: tuple[str, ...]) -> list[CheckConstraint]:
-    """The id alphabet A-Z a-z 0-9 _ -, with each database's own pattern operator."""
-    checks: list[CheckConstraint] = []
-    for col in columns:
-        checks.append(
-            CheckConstraint(f"{col} ~ '{c.ID_ALPHABET_PATTERN}'", name=f"{col}_alphabet").ddl_if(
-                dialect="postgresql"
-            )
-        )
-        checks.append(
-            CheckConstraint(
-                f"{col} <> '' AND {col} NOT GLOB '*[^A-Za-z0-9_-]*'", name=f"{col}_alphabet"
-            ).ddl_if(dialect="sqlite")
-        )
-    return checks
 
 
 def _content_checks() -> list[CheckConstraint]:
@@ -101,7 +93,7 @@ def _content_checks() -> list[CheckConstraint]:
         CheckConstraint("injury_date <= intake_date", "injury_not_after_intake"),
         CheckConstraint("hip_pain_onset_date <= intake_date", "onset_not_after_intake"),
         CheckConstraint(f"length(notes) <= {notes.max_length}", "notes_length"),
-        *_id_checks(("intake_id", "clinic_id", "patient_ref")),
+        *id_alphabet_checks(("intake_id", "clinic_id", "patient_ref")),
     ]
 
 

@@ -9,7 +9,18 @@ import pytest
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import DataError, IntegrityError
 
-from db.models import CaseClassification, CaseVersion, IngestedFile, IntakeCase
+from db.models import (
+    AuditEvent,
+    Base,
+    CaseClassification,
+    CaseVersion,
+    DailyCaseCount,
+    DashboardUser,
+    IngestedFile,
+    IntakeCase,
+    PipelineRun,
+    ValidatedRecord,
+)
 
 REFUSED = (IntegrityError, DataError)
 """How a database refuses a row: a broken constraint, or a value its column cannot hold."""
@@ -150,3 +161,66 @@ def test_a_classification_outside_the_contract_is_rejected(migrated_engine: Engi
     }
     with pytest.raises(IntegrityError), migrated_engine.begin() as conn:
         conn.execute(insert(CaseClassification), row)
+
+
+def _staged(file_id: int, **overrides: Any) -> dict[str, Any]:
+    """A validated record waiting in staging, as the validation step writes it."""
+    case = {k: v for k, v in _case(file_id).items() if k not in ("version", "updated_at")}
+    return case | {"line_number": 1} | overrides
+
+
+ENUM_ROWS: list[tuple[type[Base], dict[str, Any], str, str]] = [
+    (
+        DashboardUser,
+        {"username": "ana", "role": "viewer", "created_at": NOW},
+        "role",
+        "owner",
+    ),
+    (AuditEvent, {"username": "ana", "event": "sign_in", "at": NOW}, "event", "sign_out"),
+    (
+        PipelineRun,
+        {"run_id": "r1", "job_name": "ingest", "finished_at": NOW, "status": "success"},
+        "status",
+        "killed",
+    ),
+    (
+        DailyCaseCount,
+        {
+            "intake_date": NOW.date(),
+            "clinic_id": "clinic_north",
+            "mechanism": "referred",
+            "triage": "routine",
+            "knee_injury": "fracture",
+            "age_band": "50-59",
+            "sex": "male",
+            "cases": 3,
+        },
+        "triage",
+        "soon",
+    ),
+]
+"""A valid row of each small table with an enum column, the column and a value it refuses
+(short enough for the column: the CHECK is what refuses it)."""
+
+
+@pytest.mark.parametrize(
+    ("model", "row", "field", "value"),
+    [pytest.param(*r, id=f"{r[0].__tablename__}.{r[2]}") for r in ENUM_ROWS],
+)
+def test_every_table_refuses_a_value_outside_its_enum(
+    migrated_engine: Engine, model: type[Base], row: dict[str, Any], field: str, value: str
+) -> None:
+    with migrated_engine.begin() as conn:
+        conn.execute(insert(model), row)
+    with pytest.raises(IntegrityError), migrated_engine.begin() as conn:
+        conn.execute(insert(model), row | {field: value, "username": "bo", "run_id": "r2"})
+
+
+def test_staging_and_files_refuse_a_value_outside_their_enums(migrated_engine: Engine) -> None:
+    file_id = _file(migrated_engine)
+    with migrated_engine.begin() as conn:
+        conn.execute(insert(ValidatedRecord), _staged(file_id))
+    with pytest.raises(IntegrityError), migrated_engine.begin() as conn:
+        conn.execute(insert(ValidatedRecord), _staged(file_id, line_number=2, pain_trend="bad"))
+    with pytest.raises(IntegrityError):
+        _file(migrated_engine, content_hash="1" * 64, status="lost")
