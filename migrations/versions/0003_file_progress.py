@@ -45,7 +45,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+ has it): a batch copy of the table would
-    # drop and recreate ingested_files, which the files' cases and quarantine refer to.
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+ has it): cheaper than a batch copy of
+    # ingested_files. (A copy is safe since migrations/env.py switches SQLite's foreign keys off
+    # around the run; when this was written it was not.)
     op.drop_column("ingested_files", "counted_at")
     op.drop_column("ingested_files", "classified_at")
