@@ -53,12 +53,19 @@ def outcomes(paths: Iterable[Path], now: datetime) -> pl.DataFrame:
     return pl.concat(frames) if frames else pl.DataFrame(schema=OUTCOME_SCHEMA)
 
 
+UNICODE_LINE_BREAKS: Final = ("\u0085", "\u2028", "\u2029")
+"""Characters JSON leaves as they are inside strings but many readers take for line breaks
+(Python's `str.splitlines`, JavaScript before ES2019): written as `\\uXXXX` escapes, so a line
+of output is always one record, whoever splits it."""
+
+
 def as_json_lines(frame: pl.DataFrame) -> pl.Series:
-    """Each outcome as one JSON object: file, line_number, intake_id, valid, then either the
-    five outputs or `reasons`."""
+    """Each outcome as one JSON object on one line: file, line_number, intake_id, valid, then
+    either the five outputs or `reasons`."""
     common = ["file", "line_number", "intake_id", "valid"]
     valid_json = pl.struct(*common, *CLASSIFIED_FIELDS).struct.json_encode()
     invalid_json = pl.struct(*common, "reasons").struct.json_encode()
-    return frame.select(
-        pl.when(pl.col("valid")).then(valid_json).otherwise(invalid_json).alias("json")
-    ).to_series()
+    text = pl.when(pl.col("valid")).then(valid_json).otherwise(invalid_json)
+    for character in UNICODE_LINE_BREAKS:
+        text = text.str.replace_all(character, f"\\u{ord(character):04x}", literal=True)
+    return frame.select(text.alias("json")).to_series()

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from pipeline.classify import RULES_VERSION
 from pipeline.cli import app
+from tests.files import csv, line
 from tests.truth import CSV_FILE, JSONL_FILE, write_evaluation_directory
 
 
@@ -95,3 +96,16 @@ def test_a_file_of_another_kind_is_refused_by_name(tmp_path: Path) -> None:
     code, _, stderr = run(str(other))
     assert code != 0
     assert "notes.txt" in stderr
+
+
+def test_unicode_line_breaks_in_a_value_are_escaped_so_each_output_line_is_one_record(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "intake_c1_2026-11-20.csv"
+    breaks = "a\u0085b\u2028c\u2029d"
+    path.write_bytes(csv(line(clinic_id=breaks), line(intake_id="T-2", notes=breaks)))
+    result = CliRunner().invoke(app, ["classify", str(path), "--format", "jsonl"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(text) for text in result.stdout.splitlines()]
+    assert [r["valid"] for r in rows] == [False, True]
+    assert rows[0]["reasons"][0]["value"] == breaks
