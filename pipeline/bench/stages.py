@@ -22,7 +22,7 @@ from db.models import IngestedFile, IntakeCase, table_of
 from pipeline.aggregate import daily_counts
 from pipeline.bench.results import Stopwatch
 from pipeline.classify import RULES_VERSION, classify
-from pipeline.load import classifications, files, landing, merge, stage
+from pipeline.load import classifications, files, landing, merge
 from pipeline.validate import read_intake_file, validate, validate_file
 from pipeline.validate.file import with_malformed
 
@@ -100,14 +100,7 @@ def load(spec: TaskSpec) -> Timed:
         validated = [(f, validate_file(f.path, _now())) for f in new]
         with watch.timed(), engine.begin() as connection:
             for file, (result, batch) in validated:
-                stage.stage(connection, file.id, result.valid, result.quarantine, _now())
-                files.mark_validated(
-                    connection,
-                    file.id,
-                    records_in=result.valid.height + result.quarantine.height,
-                    quarantined=result.quarantine.height,
-                    unknown_columns=list(batch.unknown_columns),
-                )
+                files.stage_validated(connection, file.id, result, batch, _now())
                 staged += result.valid.height
         del validated
         with watch.timed(), engine.begin() as connection:

@@ -19,7 +19,8 @@ from sqlalchemy import Connection, Select, insert, select, update
 
 from db.models import IngestedFile, table_of
 from pipeline.load.landing import LandedFile
-from pipeline.load.stage import NUL_ESCAPE
+from pipeline.load.stage import NUL_ESCAPE, stage
+from pipeline.validate import RawBatch, Validated
 
 FILES = table_of(IngestedFile)
 
@@ -180,4 +181,19 @@ def mark_finished(
             records_corrected=corrected,
             finished_at=now,
         )
+    )
+
+
+def stage_validated(
+    connection: Connection, file_id: int, result: Validated, batch: RawBatch, now: dt.datetime
+) -> None:
+    """Stage a validated file (valid records to staging, the rest to quarantine) and mark it
+    validated with its counts, in the caller's transaction."""
+    stage(connection, file_id, result.valid, result.quarantine, now)
+    mark_validated(
+        connection,
+        file_id,
+        records_in=result.records_in,
+        quarantined=result.quarantine.height,
+        unknown_columns=list(batch.unknown_columns),
     )

@@ -24,7 +24,7 @@ from pipeline.classify import RULES_VERSION, classify
 from pipeline.defs.partitions import intake_days
 from pipeline.defs.resources import IntakeDatabase, LandingStore
 from pipeline.faults import fault_point
-from pipeline.load import classifications, files, locks, merge, runs, stage
+from pipeline.load import classifications, files, locks, merge, runs
 from pipeline.load.landing import LandedFile
 from pipeline.validate import validate_file
 
@@ -100,15 +100,8 @@ def validated_records(
             for file in files.files_of_day(connection, day, ("landed", "validated")):
                 now = _now()
                 result, batch = validate_file(file.path, now)
-                stage.stage(connection, file.id, result.valid, result.quarantine, now)
-                files.mark_validated(
-                    connection,
-                    file.id,
-                    records_in=result.valid.height + result.quarantine.height,
-                    quarantined=result.quarantine.height,
-                    unknown_columns=list(batch.unknown_columns),
-                )
-                records_in += result.valid.height + result.quarantine.height
+                files.stage_validated(connection, file.id, result, batch, now)
+                records_in += result.records_in
                 quarantined += result.quarantine.height
                 reasons.append(result.quarantine.select("line_number", "reasons"))
             fault_point("validate:before_commit")
