@@ -38,11 +38,13 @@ findings that decided it (`field=value`, stable order), `triage` a `Triage` valu
 
 def classify(valid: pl.DataFrame) -> pl.DataFrame:
     """Classify valid records (`pipeline.validate.rules.VALID_SCHEMA`, or any frame with the
-    contract's typed fields; `intake_date` is derived from `intake_at` when absent). Row i of
-    the result is the classification of row i of `valid`."""
-    frame = valid.lazy()
+    contract's typed fields and `intake_date`, the date written in `intake_at`, which the UTC
+    instant alone cannot give). Row i of the result is the classification of row i of
+    `valid`."""
     if INTAKE_DATE not in valid.columns:
-        frame = frame.with_columns(pl.col("intake_at").dt.date().alias(INTAKE_DATE))
+        msg = f"classify needs the date of intake ({INTAKE_DATE}, the date written in intake_at)"
+        raise ValueError(msg)
+    frame = valid.lazy()
     decided = (
         mechanism_columns(frame)
         .with_columns(*triage_columns())

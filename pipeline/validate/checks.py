@@ -27,14 +27,15 @@ from pipeline.contract.fields import (
 )
 from pipeline.contract.rules import Rule
 from pipeline.contract.schema import RECORD_SCHEMA
-from pipeline.validate.parse import PARSERS
+from pipeline.validate.parse import PARSERS, written_date
 
 INTAKE_TIME: Final = "intake_at"
 """The field every date is compared with."""
 DATES_NOT_AFTER_INTAKE: Final = tuple(f.name for f in fields_of_type(FieldType.DATE))
 """`injury_date` and `hip_pain_onset_date`: neither may be after the date of intake."""
 INTAKE_DATE: Final = "intake_date"
-"""The UTC calendar date of `intake_at`: the "date of intake" of the contract's rules."""
+"""The calendar date written in `intake_at` (the clinic's own day): the "date of intake" of
+the contract's day-based rules. The instant, in UTC, orders records and checks the future."""
 
 _VALUE_PREFIX: Final = "value:"
 
@@ -62,13 +63,9 @@ def typed_value(name: str) -> pl.Expr:
     return pl.col(value_column(name))
 
 
-_MICROSECONDS_PER_DAY: Final = 86_400_000_000
-
-
-def utc_date(instant: pl.Expr) -> pl.Expr:
-    """The UTC calendar date of a UTC instant (by arithmetic on the epoch, which is far faster
-    than converting through the time zone for every value)."""
-    return (instant.dt.epoch("us") // _MICROSECONDS_PER_DAY).cast(pl.Int32).cast(pl.Date)
+def intake_date() -> pl.Expr:
+    """The date of intake: the date written in `intake_at`, for a readable `intake_at` only."""
+    return pl.when(typed_value(INTAKE_TIME).is_not_null()).then(written_date(INTAKE_TIME))
 
 
 def parsed_values() -> dict[str, pl.Expr]:

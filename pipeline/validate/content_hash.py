@@ -2,19 +2,23 @@
 
 Two records hash the same exactly when their contract values are the same after parsing, however
 they were written: CSV or JSON Lines, `TRUE` or `true` or `1`, `+01:00` or the same instant in
-`Z`. The database uses it to tell an exact re-send (same hash: nothing changes) from a
-correction (same `intake_id`, new hash). The loader computes it when it stages valid records
-(`pipeline.load.stage`), from their typed fields; validation compares the records of one file
-by the canonical text alone (`pipeline.validate.duplicates`).
+`Z` (as long as the date written, the date of intake, is the same too). The database uses it to
+tell an exact re-send (same hash: nothing changes) from a correction (same `intake_id`, new
+hash). The loader computes it when it stages valid records (`pipeline.load.stage`), from their
+typed fields; validation compares the records of one file by the canonical text alone
+(`pipeline.validate.duplicates`).
 
-The canonical text, version `CANONICAL_VERSION`, is the version followed by every contract
-field that is not a boolean, in contract order, then all booleans as one number, each part
-preceded by `|`:
+The canonical text, version `CANONICAL_VERSION`, is the version followed by every contract field
+that is not a boolean, in contract order, then all booleans as one number, each part preceded by
+`|`:
 
 - identifiers and enum values: the value;
 - integers: the number in decimal;
 - decimals: the value in millionths, rounded, in decimal (37.5 -> `37500000`);
-- dates: days since 1970-01-01; date-times: microseconds since 1970-01-01T00:00:00Z;
+- dates: days since 1970-01-01; date-times: microseconds since 1970-01-01T00:00:00Z, then,
+  only when the date written in it (the date of intake) is not the instant's UTC date, `@` and
+  the written date in days (so every record whose two dates agree keeps the hash it had before
+  the date of intake became the written one);
 - free text: its length in characters, `:`, then the text (so any text is unambiguous);
 - a field not given: nothing;
 - the booleans: digit i (base 3, most significant first) is the i-th boolean field in
@@ -22,10 +26,9 @@ preceded by `|`:
   nine keeps the text short and the hash fast).
 
 No value but free text can contain `|` (identifiers, enum values and numbers have no such
-character), so the text decodes to exactly one record. The hash is the lowercase hex SHA-256
-of the text's UTF-8 bytes, computed in Rust by polars-hash (it is the standard SHA-256:
-`hashlib.sha256(text.encode()).hexdigest()` gives the same).
-"""
+character), so the text decodes to exactly one record. The hash is the lowercase hex SHA-256 of
+the text's UTF-8 bytes, computed in Rust by polars-hash (it is the standard SHA-256:
+`hashlib.sha256(text.encode()).hexdigest()` gives the same)."""
 
 from __future__ import annotations
 
@@ -43,18 +46,23 @@ _BASE: Final = 3
 DECIMAL_SCALE: Final = 1_000_000
 """Decimals enter the canonical text in millionths."""
 SEPARATOR: Final = "|"
+INTAKE_DATE: Final = "intake_date"
+"""The column of the date of intake (the date written in `intake_at`)."""
+WRITTEN_DATE_MARK: Final = "@"
 
 
 def canonical_text(columns: dict[str, pl.Expr] | None = None) -> pl.Expr:
-    """The canonical text of each record from its typed field columns (by default the columns
-    named like the fields)."""
+    """The canonical text of each record from its typed field columns and its date of intake
+    (by default the columns named like the fields, and `intake_date`)."""
 
     def column(name: str) -> pl.Expr:
         return columns[name] if columns is not None else pl.col(name)
 
     parts = [pl.lit(CANONICAL_VERSION)]
     for field in FIELDS:
-        if field.type is not FieldType.BOOLEAN:
+        if field.type is FieldType.DATETIME:
+            parts.append(_instant(column(field.name), column(INTAKE_DATE)).fill_null(""))
+        elif field.type is not FieldType.BOOLEAN:
             parts.append(_canonical(field, column(field.name)).fill_null(""))
     booleans = pl.sum_horizontal(
         column(name).cast(pl.Int64).fill_null(_NOT_GIVEN_DIGIT)
@@ -63,6 +71,20 @@ def canonical_text(columns: dict[str, pl.Expr] | None = None) -> pl.Expr:
     )
     parts.append(booleans.cast(pl.String))
     return pl.concat_str(parts, separator=SEPARATOR)
+
+
+def _instant(instant: pl.Expr, written: pl.Expr) -> pl.Expr:
+    """`intake_at` in the canonical text: its microseconds, and its written date where that is
+    not its UTC date."""
+    micros = instant.dt.epoch("us").cast(pl.String)
+    differs = (written != instant.dt.date()).fill_null(False)
+    return (
+        pl.when(differs)
+        .then(
+            pl.concat_str(micros, pl.lit(WRITTEN_DATE_MARK), written.cast(pl.Int32).cast(pl.String))
+        )
+        .otherwise(micros)
+    )
 
 
 def content_hash(columns: dict[str, pl.Expr] | None = None) -> pl.Expr:
@@ -76,8 +98,6 @@ def _canonical(field: Field, column: pl.Expr) -> pl.Expr:
             return (column * DECIMAL_SCALE).round(0).cast(pl.Int64).cast(pl.String)
         case FieldType.DATE:
             return column.cast(pl.Int32).cast(pl.String)
-        case FieldType.DATETIME:
-            return column.dt.epoch("us").cast(pl.String)
         case FieldType.TEXT:
             return pl.concat_str(column.str.len_chars().cast(pl.String), pl.lit(":"), column)
         case _:  # identifiers, enums and integers are their own canonical text

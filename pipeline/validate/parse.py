@@ -11,8 +11,10 @@ choice is the one that cannot change a clinical meaning:
   written `5.0` arrives as `5` and is one;
 - decimals: a finite decimal number; `nan` and `inf` are not measurements;
 - dates: exactly `YYYY-MM-DD`, a real calendar day;
-- date-times: `YYYY-MM-DDTHH:MM:SS`, optional fraction (to the microsecond, finer digits are
-  cut off), optional offset `Z` or `+HH:MM`/`-HH:MM`; without an offset it is UTC;
+- date-times: RFC 3339 as clinic systems write it: `YYYY-MM-DD`, `T` (or `t`, or a space, as
+  RFC 3339 allows), `HH:MM`, optional `:SS` and fraction (to the microsecond, finer digits are
+  cut off), optional offset `Z`/`z` or `+HH:MM`/`-HH:MM`; without an offset it is UTC. The
+  instant is kept in UTC; the calendar date as written is the date of intake (`written_date`);
 - enum values: exactly as the contract spells them (letter case matters).
 """
 
@@ -29,12 +31,15 @@ from pipeline.contract.fields import BOOLEAN_FALSE, BOOLEAN_TRUE, Field, FieldTy
 DATE_FORMAT: Final = "%Y-%m-%d"
 DATE_PATTERN: Final = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 DATETIME_PATTERN: Final = (
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?"
-    r"(Z|[+-][0-9]{2}:[0-9]{2})?$"
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?"
+    r"([Zz]|[+-][0-9]{2}:[0-9]{2})?$"
 )
 DATETIME_FORMAT: Final = "%Y-%m-%dT%H:%M:%S%.f%#z"
-UTC_SUFFIX: Final = "Z"
-_OFFSET_LENGTH: Final = len("+01:00")
+_SHORT_TIME: Final = r"^(.{10})[Tt ]([0-9]{2}:[0-9]{2})([Zz+-].*)?$"
+"""A date-time without seconds: date, `HH:MM`, then the offset if any."""
+_UTC: Final = "+00:00"
+_OFFSET_LENGTH: Final = len(_UTC)
+_DATE_LENGTH: Final = len("2026-03-22")
 
 
 def _letter_cases(word: str) -> list[str]:
@@ -75,14 +80,27 @@ def parse_date(name: str) -> pl.Expr:
 def parse_datetime(name: str) -> pl.Expr:
     """An instant in UTC; a date-time without an offset is taken as UTC (the contract)."""
     text = pl.col(name)
-    has_offset = text.str.ends_with(UTC_SUFFIX) | text.str.slice(-_OFFSET_LENGTH, 1).is_in(
-        ["+", "-"]
+    # One spelling for the parser: `T`, seconds, and a numeric offset (`Z`, `z` or none: UTC).
+    spelled = (
+        text.str.replace(_SHORT_TIME, "${1}T${2}:00${3}")
+        .str.replace(r"^(.{10})[t ]", "${1}T")
+        .str.replace(r"[Zz]$", _UTC)
     )
-    with_offset = pl.when(has_offset).then(text).otherwise(text + UTC_SUFFIX)
+    has_offset = spelled.str.slice(-_OFFSET_LENGTH, 1).is_in(["+", "-"])
+    with_offset = pl.when(has_offset).then(spelled).otherwise(spelled + _UTC)
     return pl.when(text.str.contains(DATETIME_PATTERN)).then(
         with_offset.str.to_datetime(
             DATETIME_FORMAT, strict=False, time_unit="us", time_zone="UTC", cache=False
         )
+    )
+
+
+def written_date(name: str) -> pl.Expr:
+    """The calendar date written in a date-time's text (`2026-03-22T01:00:00+02:00` is 22
+    March whatever its UTC date): the clinic's own day. Null where the text is no date-time."""
+    text = pl.col(name)
+    return pl.when(text.str.contains(DATETIME_PATTERN)).then(
+        text.str.slice(0, _DATE_LENGTH).str.to_date(DATE_FORMAT, strict=False, cache=False)
     )
 
 

@@ -21,14 +21,13 @@ from pipeline.contract.schema import RECORD_SCHEMA
 from pipeline.validate.batch import RAW_RECORD_SCHEMA
 from pipeline.validate.checks import (
     INTAKE_DATE,
-    INTAKE_TIME,
     Check,
     field_checks,
     final_value,
     intake_checks,
+    intake_date,
     parsed_values,
     typed_value,
-    utc_date,
     value_column,
 )
 from pipeline.validate.content_hash import canonical_text
@@ -44,11 +43,12 @@ VALID_SCHEMA: Final = pl.Schema(
         DUPLICATE_OF_LINE: pl.Int64(),
     }
 )
-"""Valid records: line and raw text, every contract field with its contract type, the UTC date
-of intake and, for an exact re-send of an earlier line of the same file, that line
-(`duplicate_of_line`, else null). The content hash that tells a re-send from a correction in
-the database is the loader's (`content_hash.content_hash`, computed from these typed fields
-when the records are staged): validation only compares the records of one file."""
+"""Valid records: line and raw text, every contract field with its contract type, the date of
+intake (the calendar date written in `intake_at`) and, for an exact re-send of an earlier line
+of the same file, that line (`duplicate_of_line`, else null). The content hash that tells a re-
+send from a correction in the database is the loader's (`content_hash.content_hash`, computed
+from these typed fields when the records are staged): validation only compares the records of
+one file."""
 
 QUARANTINE_SCHEMA: Final = pl.Schema(
     {
@@ -90,7 +90,7 @@ def validate(records: pl.DataFrame, now: datetime) -> Validated:
     checked = (
         frame.lazy()
         .with_columns(**parsed_values())
-        .with_columns(utc_date(typed_value(INTAKE_TIME)).alias(INTAKE_DATE))
+        .with_columns(intake_date().alias(INTAKE_DATE))
         .with_columns(**{c.column: c.failed for c in [*own, *cross]})
         .with_columns(
             pl.any_horizontal(pl.col(c.column) for c in checks)
@@ -120,10 +120,13 @@ def _canonical_inputs() -> dict[str, pl.Expr]:
     of an identifier, an enum value or free text is already its canonical value (taken as is);
     every other field contributes its parsed value."""
     return {
-        field.name: pl.col(field.name)
-        if field.type in _TEXT_IS_CANONICAL
-        else typed_value(field.name)
-        for field in FIELDS
+        **{
+            field.name: pl.col(field.name)
+            if field.type in _TEXT_IS_CANONICAL
+            else typed_value(field.name)
+            for field in FIELDS
+        },
+        INTAKE_DATE: pl.col(INTAKE_DATE),
     }
 
 

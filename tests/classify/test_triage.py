@@ -3,6 +3,8 @@ more despite rest needs evaluation, everything else is routine."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from tests.classify.cases import classified_one
@@ -95,13 +97,31 @@ def test_persistent_pain_without_rest_tried_is_routine() -> None:
     assert case["triage"] == "routine"
 
 
-def test_pain_duration_is_counted_to_the_utc_date_of_intake() -> None:
-    # 2026-11-20T00:30+01:00 is 2026-11-19T23:30Z: the date of intake is the 19th, 20 days
-    # after an onset on 2026-10-30, so not yet persistent.
+@pytest.mark.parametrize(
+    ("intake_at", "utc_date"),
+    [
+        ("2026-11-20T00:30:00+01:00", "2026-11-19"),  # just after local midnight, east of UTC
+        ("2026-11-20T08:00:00+10:00", "2026-11-19"),
+        ("2026-11-19T23:30:00-05:00", "2026-11-20"),  # just before local midnight, west of UTC
+    ],
+)
+def test_pain_duration_is_counted_to_the_date_written_in_intake_at(
+    intake_at: str, utc_date: str
+) -> None:
+    # The contract: the date of intake is the calendar date written, the clinic's own day,
+    # whatever the UTC date of the instant is.
+    written = intake_at[:10]
+    onset = (date.fromisoformat(written) - timedelta(days=21)).isoformat()
     case = classified_one(
-        intake_at="2026-11-20T00:30:00+01:00",
-        hip_pain_onset_date="2026-10-30",
-        injury_date="2026-10-20",
+        intake_at=intake_at, hip_pain_onset_date=onset, injury_date=onset, rest_tried="true"
+    )
+    assert utc_date != written
+    assert case["triage"] == "evaluate"
+    one_day_less = (date.fromisoformat(onset) + timedelta(days=1)).isoformat()
+    case = classified_one(
+        intake_at=intake_at,
+        hip_pain_onset_date=one_day_less,
+        injury_date=one_day_less,
         rest_tried="true",
     )
     assert case["triage"] == "routine"

@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from pipeline.contract.schema import RECORD_SCHEMA
-from pipeline.validate.content_hash import content_hash
+from pipeline.validate.content_hash import canonical_text, content_hash
 from pipeline.validate.rules import VALID_SCHEMA, validate
 from tests.records import NOW, hashes, raw_frame, record
 
@@ -63,7 +63,9 @@ def test_a_missing_optional_field_is_fine() -> None:
         ("injury_date", "2026-02-30"),
         ("injury_date", "2026-3-4"),
         ("intake_at", "yesterday"),
-        ("intake_at", "2026-11-20 10:00:00"),
+        ("intake_at", "2026-11-20T10"),
+        ("intake_at", "2026-11-20T10:00:00+0100"),
+        ("intake_at", "2026-11-20T24:00:00Z"),
         ("intake_at", "2026-11-20T10:00:00+25:00"),
         ("knee_instability", "maybe"),
     ],
@@ -257,3 +259,82 @@ def test_a_frame_without_some_field_columns_is_read_as_those_fields_not_given() 
 
 def test_free_text_with_a_nul_character_breaks_type() -> None:
     assert reasons_of(notes="a\x00b") == [reason("notes", "type", "a\x00b")]
+
+
+# --- The date of intake is the calendar date written in intake_at (the contract, issue 12) ---
+
+
+def test_pain_that_began_on_the_written_day_of_intake_is_not_after_intake() -> None:
+    # 01:00 at +02:00 on 22 March is 23:00 UTC on the 21st; the clinic's day is the 22nd.
+    validated = validate(
+        raw_frame(
+            record(
+                intake_at="2026-03-22T01:00:00+02:00",
+                injury_date="2026-03-20",
+                hip_pain_onset_date="2026-03-22",
+                pain_trend="rapidly_worsening",
+            )
+        ),
+        NOW,
+    )
+    assert validated.quarantine.is_empty(), validated.quarantine["reasons"].to_list()
+    assert validated.valid["intake_date"].to_list() == [date(2026, 3, 22)]
+    assert validated.valid["intake_at"].to_list() == [datetime(2026, 3, 21, 23, tzinfo=UTC)]
+
+
+def test_a_date_after_the_written_day_of_intake_is_after_intake_west_of_utc() -> None:
+    # 20:00 at -05:00 on 21 March is 01:00 UTC on the 22nd; the clinic's day is the 21st.
+    onset = "2026-03-22"
+    reasons = reasons_of(
+        intake_at="2026-03-21T20:00:00-05:00", injury_date="2026-03-20", hip_pain_onset_date=onset
+    )
+    assert reasons == [reason("hip_pain_onset_date", "not_after_intake", onset)]
+
+
+@pytest.mark.parametrize(
+    ("text", "instant"),
+    [
+        ("2026-03-22T08:00Z", datetime(2026, 3, 22, 8, tzinfo=UTC)),
+        ("2026-03-22T08:00z", datetime(2026, 3, 22, 8, tzinfo=UTC)),
+        ("2026-03-22t08:00:00z", datetime(2026, 3, 22, 8, tzinfo=UTC)),
+        ("2026-03-22 08:00:00Z", datetime(2026, 3, 22, 8, tzinfo=UTC)),
+        ("2026-03-22T08:00", datetime(2026, 3, 22, 8, tzinfo=UTC)),
+        ("2026-03-22T08:00+10:00", datetime(2026, 3, 21, 22, tzinfo=UTC)),
+        ("2026-03-22T08:00:00.5-00:00", datetime(2026, 3, 22, 8, 0, 0, 500000, tzinfo=UTC)),
+    ],
+)
+def test_every_rfc3339_form_a_clinic_system_writes_is_accepted(
+    text: str, instant: datetime
+) -> None:
+    validated = validate(
+        raw_frame(
+            record(intake_at=text, injury_date="2026-03-01", hip_pain_onset_date="2026-03-02")
+        ),
+        NOW,
+    )
+    assert validated.quarantine.is_empty(), validated.quarantine["reasons"].to_list()
+    assert validated.valid["intake_at"].to_list() == [instant]
+    assert validated.valid["intake_date"].to_list() == [date(2026, 3, 22)]
+
+
+def test_the_same_instant_written_on_another_day_is_other_content() -> None:
+    # 23:00Z on the 21st and 01:00+02:00 on the 22nd are one instant but two intake days: a
+    # re-send that changes the day is a correction. Where the days agree the hash is as before.
+    dates = {"injury_date": "2026-03-01", "hip_pain_onset_date": "2026-03-02"}
+    validated = validate(
+        raw_frame(
+            record(intake_id="A", intake_at="2026-03-21T23:00:00Z", **dates),
+            record(intake_id="B", intake_at="2026-03-22T01:00:00+02:00", **dates),
+            record(intake_id="C", intake_at="2026-03-21T23:00:00Z", **dates),
+            record(intake_id="D", intake_at="2026-03-22T00:30:00+01:30", **dates),
+        ),
+        NOW,
+    )
+    assert validated.quarantine.is_empty()
+    text = validated.valid.with_columns(pl.lit("X").alias("intake_id")).select(
+        canonical_text().alias("text")
+    )["text"]
+    assert text[0] != text[1]
+    assert text[0] == text[2]
+    assert "@" not in text[0]
+    assert text[1] == text[3]
