@@ -30,6 +30,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -48,6 +50,8 @@ NAMING_CONVENTION = {
 
 JsonDocument = JSON().with_variant(JSONB(), "postgresql")
 """JSON on SQLite, JSONB on PostgreSQL."""
+
+INTAKE_DATE_COMMENT = "the calendar date written in intake_at: the clinic's day of intake"
 
 FILE_STATUSES = ("landed", "validated", "finished")
 """A file is `landed` when registered, `validated` once its records are staged and quarantined,
@@ -103,7 +107,7 @@ class IntakeContent:
     intake_id: Mapped[str] = mapped_column(String(64))
     clinic_id: Mapped[str] = mapped_column(String(32))
     intake_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    intake_date: Mapped[dt.date] = mapped_column(Date, comment="UTC date of intake_at")
+    intake_date: Mapped[dt.date] = mapped_column(Date, comment=INTAKE_DATE_COMMENT)
     patient_ref: Mapped[str] = mapped_column(String(64))
     age_years: Mapped[int] = mapped_column(SmallInteger)
     sex: Mapped[str] = mapped_column(_enum(c.SEXES, "sex"))
@@ -231,7 +235,10 @@ class CaseVersion(IntakeContent, Base):
 
 
 class QuarantinedRecord(Base):
-    """A record that broke the contract: the raw text as received and every reason."""
+    """A record that broke the contract: the raw text as received and every reason. One whose
+    text still shows a red flag is an urgent item, "record needs correction", until a valid
+    record with the same `intake_id` is received at or after it (the contract's "A red flag
+    survives quarantine")."""
 
     __tablename__ = "quarantined_records"
 
@@ -244,10 +251,21 @@ class QuarantinedRecord(Base):
         JsonDocument, comment="[{field, rule, value}, ...]"
     )
     quarantined_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    clinic_id: Mapped[str | None] = mapped_column(String(256), comment="as received, if any")
+    red_flags: Mapped[list[str]] = mapped_column(
+        JsonDocument,
+        server_default=text("'[]'"),
+        comment="red flags its text still shows (triage reasons)",
+    )
+    has_red_flag: Mapped[bool] = mapped_column(
+        server_default=false(),
+        comment="red_flags is not empty: urgent, the record needs correction",
+    )
 
     __table_args__ = (
         UniqueConstraint("file_id", "line_number"),
         CheckConstraint("line_number >= 1", "line_number_positive"),
+        Index(None, "has_red_flag", "intake_id"),
     )
 
 

@@ -22,17 +22,11 @@ from db.models import (
 from pipeline.classify import RULES_VERSION, classify
 from pipeline.load import classifications, files, merge, stage
 from pipeline.load.landing import LandedFile
+from pipeline.validate.rules import QUARANTINE_SCHEMA
 from tests.factories import record, valid_frame
 
 NOW = dt.datetime(2026, 11, 21, 6, 0, tzinfo=dt.UTC)
-NO_QUARANTINE = pl.DataFrame(
-    schema={
-        "line_number": pl.Int64,
-        "intake_id": pl.String,
-        "raw_record": pl.String,
-        "reasons": pl.List(pl.Struct({"field": pl.String, "rule": pl.String, "value": pl.String})),
-    }
-)
+NO_QUARANTINE = pl.DataFrame(schema=QUARANTINE_SCHEMA)
 
 
 def _load_file(engine: Engine, name: str, records: list[dict[str, Any]]) -> merge.FileOutcome:

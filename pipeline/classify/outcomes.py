@@ -12,6 +12,7 @@ from typing import Final
 import polars as pl
 
 from pipeline.classify import CLASSIFICATION_SCHEMA, classify
+from pipeline.contract.outputs import Triage
 from pipeline.validate.batch import RawBatch
 from pipeline.validate.file import validate_file
 from pipeline.validate.reasons import REASONS_DTYPE
@@ -30,7 +31,9 @@ OUTCOME_SCHEMA: Final = pl.Schema(
     }
 )
 """One row per record in a file: where it is, whether it is valid, and then either the five
-outputs (reasons null) or the reasons (outputs null)."""
+outputs (reasons null) or the reasons. An invalid record whose text still shows a red flag is
+`urgent` with those red flags as its triage reasons (the contract's "A red flag survives
+quarantine"); its other outputs are null."""
 
 
 def file_outcomes(path: Path, now: datetime) -> tuple[pl.DataFrame, RawBatch]:
@@ -40,8 +43,15 @@ def file_outcomes(path: Path, now: datetime) -> tuple[pl.DataFrame, RawBatch]:
     valid = pl.concat(
         [validated.valid.select("line_number"), classify(validated.valid)], how="horizontal"
     ).select(name, "line_number", "intake_id", pl.lit(True).alias("valid"), *CLASSIFIED_FIELDS)
+    flagged = pl.col("red_flags").list.len() > 0
     invalid = validated.quarantine.select(
-        name, "line_number", "intake_id", pl.lit(False).alias("valid"), "reasons"
+        name,
+        "line_number",
+        "intake_id",
+        pl.lit(False).alias("valid"),
+        pl.when(flagged).then(pl.lit(Triage.URGENT.value)).alias("triage"),
+        pl.when(flagged).then(pl.col("red_flags")).alias("triage_reasons"),
+        "reasons",
     )
     both = pl.concat([valid, invalid], how="diagonal").sort("line_number")
     return both.select(OUTCOME_SCHEMA.names()).cast(dict(OUTCOME_SCHEMA)), batch  # type: ignore[arg-type]
@@ -61,11 +71,19 @@ of output is always one record, whoever splits it."""
 
 def as_json_lines(frame: pl.DataFrame) -> pl.Series:
     """Each outcome as one JSON object on one line: file, line_number, intake_id, valid, then
-    either the five outputs or `reasons`."""
+    either the five outputs or `reasons` (with `triage` and `triage_reasons` where an invalid
+    record shows a red flag)."""
     common = ["file", "line_number", "intake_id", "valid"]
     valid_json = pl.struct(*common, *CLASSIFIED_FIELDS).struct.json_encode()
     invalid_json = pl.struct(*common, "reasons").struct.json_encode()
-    text = pl.when(pl.col("valid")).then(valid_json).otherwise(invalid_json)
+    flagged_json = pl.struct(*common, "triage", "triage_reasons", "reasons").struct.json_encode()
+    text = (
+        pl.when(pl.col("valid"))
+        .then(valid_json)
+        .when(pl.col("triage").is_not_null())
+        .then(flagged_json)
+        .otherwise(invalid_json)
+    )
     for character in UNICODE_LINE_BREAKS:
         text = text.str.replace_all(character, f"\\u{ord(character):04x}", literal=True)
     return frame.select(text.alias("json")).to_series()

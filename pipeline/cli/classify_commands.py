@@ -35,8 +35,9 @@ def classify(
 ) -> None:
     """Validate and classify intake files; print one result per input record, in file order
     then line order: valid records with mechanism, evidence, triage, reasons and rules
-    version, invalid ones with every reason. Exits 0 whenever it ran, invalid records or not;
-    non-zero only when a file cannot be read."""
+    version, invalid ones with every reason (and `urgent` with the red flags their text still
+    shows: such a record needs correction, and the patient care today). Exits 0 whenever it
+    ran, invalid records or not; non-zero only when a file cannot be read."""
     for path in files:
         problem = unreadable(path)
         if problem:
@@ -90,7 +91,12 @@ def _table(path: Path, frame: pl.DataFrame) -> Table:
             reasons = "; ".join(
                 f"{r['field']}: {r['rule']} ({r['value']!r})" for r in row["reasons"]
             )
-            cells, style = ["", "", "", reasons], "dim"
+            if row["triage"]:  # a red flag survives quarantine: the record needs correction
+                flags = ", ".join(row["triage_reasons"])
+                cells = ["", "", "urgent: record needs correction", f"{flags}; {reasons}"]
+                style = "red"
+            else:
+                cells, style = ["", "", "", reasons], "dim"
         valid = "yes" if row["valid"] else "no"
         table.add_row(str(row["line_number"]), row["intake_id"] or "", valid, *cells, style=style)
     return table

@@ -26,7 +26,14 @@ from pipeline.validate.content_hash import content_hash
 STAGING = table_of(ValidatedRecord)
 QUARANTINE = table_of(QuarantinedRecord)
 STAGED_COLUMNS: Final = tuple(STAGING.columns.keys())
-QUARANTINE_COLUMNS: Final = ("line_number", "intake_id", "raw_record", "reasons")
+QUARANTINE_COLUMNS: Final = (
+    "line_number",
+    "intake_id",
+    "clinic_id",
+    "raw_record",
+    "reasons",
+    "red_flags",
+)
 NUL_ESCAPE: Final = "\\x00"
 
 
@@ -60,7 +67,9 @@ def stage(
         pl.lit(file_id).alias("file_id"),
         pl.lit(now).alias("quarantined_at"),
         storable(pl.col("intake_id")).str.slice(0, QUARANTINE.c.intake_id.type.length),  # type: ignore[attr-defined]
+        storable(pl.col("clinic_id")).str.slice(0, QUARANTINE.c.clinic_id.type.length),  # type: ignore[attr-defined]
         storable(pl.col("raw_record")),
+        (pl.col("red_flags").list.len() > 0).alias("has_red_flag"),
         pl.col("reasons").list.eval(pl.element().struct.with_fields(storable(pl.field("value")))),
     )
     bulk_insert(connection, QUARANTINE, quarantined)

@@ -14,6 +14,7 @@ import polars as pl
 
 from pipeline.validate.batch import RawBatch
 from pipeline.validate.read import read_intake_file
+from pipeline.validate.red_flags import RED_FLAGS_DTYPE
 from pipeline.validate.rules import QUARANTINE_SCHEMA, Validated, validate
 
 
@@ -30,6 +31,11 @@ def with_malformed(quarantine: pl.DataFrame, batch: RawBatch) -> pl.DataFrame:
     if batch.malformed.height == 0:
         return quarantine
     unreadable = batch.malformed.select(
-        "line_number", "raw_record", pl.lit(None, pl.String).alias("intake_id"), "reasons"
+        "line_number",
+        "raw_record",
+        pl.lit(None, pl.String).alias("intake_id"),
+        pl.lit(None, pl.String).alias("clinic_id"),
+        "reasons",
+        pl.lit([], RED_FLAGS_DTYPE).alias("red_flags"),
     )
     return pl.concat([quarantine, unreadable]).sort("line_number").cast(dict(QUARANTINE_SCHEMA))  # type: ignore[arg-type]

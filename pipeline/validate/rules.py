@@ -33,6 +33,7 @@ from pipeline.validate.checks import (
 from pipeline.validate.content_hash import canonical_text
 from pipeline.validate.duplicates import DUPLICATE_IN_FILE, DUPLICATE_OF_LINE, ID, mark_duplicates
 from pipeline.validate.reasons import REASONS_DTYPE, reason_expr
+from pipeline.validate.red_flags import RED_FLAGS_DTYPE, lenient_clinic, red_flags
 
 VALID_SCHEMA: Final = pl.Schema(
     {
@@ -55,11 +56,14 @@ QUARANTINE_SCHEMA: Final = pl.Schema(
         "line_number": pl.Int64(),
         "raw_record": pl.String(),
         "intake_id": pl.String(),
+        "clinic_id": pl.String(),
         "reasons": REASONS_DTYPE,
+        "red_flags": RED_FLAGS_DTYPE,
     }
 )
-"""Quarantined records: line, raw text, `intake_id` as received (null if none could be read),
-and every reason as `{field, rule, value}` with the value as received."""
+"""Quarantined records: line, raw text, `intake_id` and `clinic_id` as received (null if none
+could be read), every reason as `{field, rule, value}` with the value as received, and the red
+flags its text still shows (`pipeline.validate.red_flags`; empty: none)."""
 
 _RULE_ORDER: Final = tuple(Rule)
 _TEXT_IS_CANONICAL: Final = (FieldType.ID, FieldType.ENUM, FieldType.TEXT)
@@ -109,7 +113,12 @@ def validate(records: pl.DataFrame, now: datetime) -> Validated:
         DUPLICATE_OF_LINE,
     )
     quarantine = checked.filter(invalid).select(
-        "line_number", "raw_record", pl.col(ID), _reasons(checks).alias("reasons")
+        "line_number",
+        "raw_record",
+        pl.col(ID),
+        lenient_clinic().alias("clinic_id"),
+        _reasons(checks).alias("reasons"),
+        red_flags().alias("red_flags"),
     )
     return Validated(valid.cast(dict(VALID_SCHEMA)), quarantine)  # type: ignore[arg-type]
 
