@@ -92,3 +92,17 @@ def render_small_cell_note(*, exact: bool) -> None:
             f'Counts from 1 to {SMALL_CELL_MAX} are shown as "{SUPPRESSED}", and shares or '
             "changes resting on them are not shown, so that no patient can be singled out."
         )
+
+
+def render_needing_correction(per_clinic: pl.DataFrame, clinics: tuple[str, ...]) -> None:
+    """Urgent records that need correction (quarantined with a red flag), counted apart from
+    the cases, for the clinics chosen (none chosen: all), with a pointer to the worklist."""
+    if clinics:
+        per_clinic = per_clinic.filter(pl.col("clinic_id").is_in(clinics))
+    waiting = int(per_clinic["records"].sum())
+    if waiting:
+        st.error(
+            f"{waiting:,} quarantined records show a red flag and need correction: they are "
+            "listed first on the red-flag worklist.",
+            icon=":material/priority_high:",
+        )

@@ -9,7 +9,7 @@ from dashboards import quality_tables, queries
 from dashboards.filters import label_of
 from dashboards.red_flags import page_count
 from dashboards.settings import AUDIT_PAGE_SIZE
-from dashboards.small_cells import NOT_SHOWN
+from dashboards.small_cells import NOT_SHOWN, count_text
 from db.models import AUDIT_EVENTS
 
 TIME_FORMAT = "%Y-%m-%d %H:%M UTC"
@@ -93,6 +93,24 @@ def render_files(totals: pl.DataFrame, recent: pl.DataFrame) -> None:
             hide_index=True,
             column_config={"received_at": DATETIME_COLUMN, "landing_date": DATE_COLUMN},
         )
+
+
+def render_needing_correction(per_clinic: pl.DataFrame, *, exact: bool) -> None:
+    """Quarantined records whose red flag no valid record has resolved yet, per clinic."""
+    if per_clinic.is_empty():
+        st.success("No quarantined record shows a red flag that is still open.")
+        return
+    table = pl.DataFrame(
+        {
+            "Clinic": per_clinic["clinic_id"].fill_null("(not readable)"),
+            "Records": [count_text(n, exact=exact) for n in per_clinic["records"]],
+        }
+    )
+    st.dataframe(table, hide_index=True, alt="Urgent records that need correction, per clinic")
+    st.caption(
+        "Counted apart from the cases: each stays open until a valid record with the same "
+        "intake id arrives."
+    )
 
 
 def render_quarantine(reasons: pl.DataFrame, *, show_values: bool) -> None:

@@ -39,7 +39,7 @@ from sqlalchemy.types import TypeEngine
 from dashboards import shaping, sql_functions
 from dashboards.database import engine_for
 from dashboards.filters import Filters
-from dashboards.red_flags import CASE_SCHEMA, WorklistQuery
+from dashboards.red_flags import CASE_SCHEMA, NEEDING_CORRECTION_SCHEMA, WorklistQuery
 from dashboards.settings import (
     AUDIT_PAGE_SIZE,
     AUDIT_TTL,
@@ -51,6 +51,7 @@ from dashboards.settings import (
     RECENT_RUNS,
     WORKLIST_PAGE_SIZE,
 )
+from db import needs_correction
 from db.models import (
     AuditEvent,
     CaseClassification,
@@ -240,6 +241,62 @@ def quarantine_reasons(url: str) -> pl.DataFrame:
 
 
 @cached
+def records_needing_correction(url: str, clinics: tuple[str, ...]) -> pl.DataFrame:
+    """Quarantined records whose red flag is unresolved (`db.needs_correction`), newest
+    first, at most `EXPORT_ROW_LIMIT`: file, line, clinic and intake id as received, the red
+    flags and the quarantine reasons. `clinics` empty: every clinic."""
+    query = (
+        select(
+            QUARANTINE.c.quarantined_at,
+            FILES.c.source_path,
+            QUARANTINE.c.line_number,
+            QUARANTINE.c.clinic_id,
+            QUARANTINE.c.intake_id,
+            QUARANTINE.c.red_flags,
+            QUARANTINE.c.reasons,
+        )
+        .select_from(QUARANTINE.join(FILES))
+        .where(needs_correction.unresolved())
+        .order_by(QUARANTINE.c.quarantined_at.desc(), QUARANTINE.c.id.desc())
+        .limit(EXPORT_ROW_LIMIT)
+    )
+    if clinics:
+        query = query.where(QUARANTINE.c.clinic_id.in_(clinics))
+    engine = engine_for(url)
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    return pl.DataFrame(
+        [
+            {
+                "quarantined_at": _utc(r.quarantined_at),
+                "file": r.source_path.rsplit("/", 1)[-1],
+                "line_number": r.line_number,
+                "clinic_id": r.clinic_id,
+                "intake_id": r.intake_id,
+                "red_flags": _json_value(r.red_flags),
+                "reasons": [
+                    f"{reason['field']}: {reason['rule']}" for reason in _json_value(r.reasons)
+                ],
+            }
+            for r in rows
+        ],
+        schema=NEEDING_CORRECTION_SCHEMA,
+    )
+
+
+@cached
+def needing_correction_per_clinic(url: str) -> pl.DataFrame:
+    """How many unresolved red-flag records need correction, per clinic as received."""
+    query = (
+        select(QUARANTINE.c.clinic_id, func.count().label("records"))
+        .where(needs_correction.unresolved())
+        .group_by(QUARANTINE.c.clinic_id)
+        .order_by(QUARANTINE.c.clinic_id)
+    )
+    return _load(url, query)
+
+
+@cached
 def rules_versions(url: str) -> pl.DataFrame:
     """The rule-set versions that classified the current cases: how many each, and when last;
     the newest first (the one in force)."""
@@ -401,3 +458,8 @@ def _utc(value: Any) -> Any:
 
 def _json_text(value: Any) -> str | None:
     return None if value is None else json.dumps(value, sort_keys=True)
+
+
+def _json_value(value: Any) -> list[Any]:
+    """A JSON array column's value as a list (the JSON types decode it; null is empty)."""
+    return list(value) if value else []

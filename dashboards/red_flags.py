@@ -29,6 +29,21 @@ CASE_SCHEMA: Final = pl.Schema(
 )
 """One listed case, as loaded."""
 
+NEEDS_CORRECTION: Final = "urgent: record needs correction"
+"""How the worklist names a quarantined record that still shows a red flag."""
+NEEDING_CORRECTION_SCHEMA: Final = pl.Schema(
+    {
+        "quarantined_at": pl.Datetime("us", "UTC"),
+        "file": pl.String(),
+        "line_number": pl.Int64(),
+        "clinic_id": pl.String(),
+        "intake_id": pl.String(),
+        "red_flags": pl.List(pl.String()),
+        "reasons": pl.List(pl.String()),
+    }
+)
+"""One quarantined record with an unresolved red flag, as loaded."""
+
 
 @dataclass(frozen=True, slots=True)
 class WorklistQuery:
@@ -101,3 +116,29 @@ def export_csv(cases: pl.DataFrame, now: dt.datetime) -> bytes:
         "mechanism",
     )
     return exported.write_csv().encode()
+
+
+def shown_corrections(records: pl.DataFrame) -> pl.DataFrame:
+    """Quarantined records with an unresolved red flag as the worklist shows them."""
+    return pl.DataFrame(
+        {
+            "Triage": [NEEDS_CORRECTION] * records.height,
+            "Red flags": [", ".join(label_of(r) for r in rs) for rs in records["red_flags"]],
+            "Clinic": records["clinic_id"],
+            "File": records["file"],
+            "Line": records["line_number"],
+            "Intake id": records["intake_id"],
+            "What is wrong": ["; ".join(rs) for rs in records["reasons"]],
+            "Quarantined (UTC)": records["quarantined_at"],
+        },
+        schema={
+            "Triage": pl.String,
+            "Red flags": pl.String,
+            "Clinic": pl.String,
+            "File": pl.String,
+            "Line": pl.Int64,
+            "Intake id": pl.String,
+            "What is wrong": pl.String,
+            "Quarantined (UTC)": pl.Datetime("us", "UTC"),
+        },
+    )

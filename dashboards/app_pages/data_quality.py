@@ -23,6 +23,9 @@ quality.render_freshness(queries.clinic_freshness(url, filters.clinics))
 st.subheader("Files ingested")
 quality.render_files(queries.file_totals(url), queries.recent_files(url))
 
+st.subheader("Urgent records that need correction")
+quality.render_needing_correction(queries.needing_correction_per_clinic(url), exact=user.is_admin)
+
 st.subheader("Quarantined records, by reason")
 quality.render_quarantine(queries.quarantine_reasons(url), show_values=user.is_admin)
 

@@ -25,6 +25,10 @@ if counts.is_empty():
 by_mechanism = shaping.mechanism_counts(counts)
 weekly = shaping.weekly_counts(counts)
 components.render_headline(shaping.period_totals(counts), by_mechanism, exact=user.is_admin)
+if user.is_admin:
+    components.render_needing_correction(
+        queries.needing_correction_per_clinic(url), filters.clinics
+    )
 
 trend, mechanisms = st.columns([3, 1])
 with trend:

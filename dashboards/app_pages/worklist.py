@@ -25,6 +25,23 @@ if queries.data_bounds(url) is None:
     states.render_no_cases()
     st.stop()
 
+corrections = queries.records_needing_correction(url, filters.clinics)
+if not corrections.is_empty():
+    st.subheader(f"Urgent: {corrections.height:,} records need correction")
+    st.caption(
+        "Quarantined records whose text still shows a red flag: the patient may need care "
+        "today. Each stays here until a valid record with the same intake id arrives."
+    )
+    st.dataframe(
+        red_flags.shown_corrections(corrections),
+        hide_index=True,
+        column_config={
+            "Quarantined (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")
+        },
+        alt="Quarantined records with a red flag, newest first",
+    )
+    st.subheader("Cases")
+
 levels_column, reason_column, page_column = st.columns([2, 2, 1], vertical_alignment="bottom")
 with levels_column:
     levels = st.pills(

@@ -177,8 +177,16 @@ def seed_run(
         )
 
 
-def seed_quarantine(engine: Engine, reasons_per_record: Sequence[list[dict[str, Any]]]) -> None:
-    """A file whose records were all quarantined, one per item, with these reasons."""
+def seed_quarantine(
+    engine: Engine,
+    reasons_per_record: Sequence[list[dict[str, Any]]],
+    red_flags_per_record: Sequence[list[str]] = (),
+) -> None:
+    """A file whose records were all quarantined, one per item, with these reasons (and these
+    red flags, by position; none where not given), all from clinic `north`."""
+    flags = list(red_flags_per_record) + [[]] * (
+        len(reasons_per_record) - len(red_flags_per_record)
+    )
     received = dt.datetime.combine(LATEST_DAY, dt.time(22), dt.UTC)
     with engine.begin() as connection:
         file_id = connection.execute(
@@ -206,8 +214,13 @@ def seed_quarantine(engine: Engine, reasons_per_record: Sequence[list[dict[str, 
                     "raw_record": "{}",
                     "reasons": reasons,
                     "quarantined_at": received,
+                    "clinic_id": "north",
+                    "red_flags": red_flags,
+                    "has_red_flag": bool(red_flags),
                 }
-                for line, reasons in enumerate(reasons_per_record, start=2)
+                for line, (reasons, red_flags) in enumerate(
+                    zip(reasons_per_record, flags, strict=True), start=2
+                )
             ],
         )
 

@@ -201,3 +201,35 @@ def test_an_administrator_reads_the_audit_log_on_the_data_quality_page(
     assert '"clinics": []' in log["filters"][0]
     at.multiselect(key="audit_events").select("export").run()
     assert table(at, "event").empty
+
+
+def test_a_quarantined_red_flag_heads_the_worklist_as_a_record_needing_correction(
+    seeded_engine: Engine, open_app: OpenApp
+) -> None:
+    seed.seed_quarantine(
+        seeded_engine,
+        [
+            [{"field": "temperature_c", "rule": "type", "value": "38,5"}],
+            [{"field": "sex", "rule": "allowed_values", "value": "x"}],
+        ],
+        [["fever"], []],
+    )
+    at = open_app(seed.ADMIN).switch_page("app_pages/worklist.py").run()
+    assert not at.exception
+    assert at.main.subheader[0].value == "Urgent: 1 records need correction"
+    flagged = table(at, "What is wrong")
+    assert flagged.to_dict("records") == [
+        {
+            "Triage": "urgent: record needs correction",
+            "Red flags": "Fever",
+            "Clinic": "north",
+            "File": "intake_bad.csv",
+            "Line": 2,
+            "Intake id": "bad-2",
+            "What is wrong": "temperature_c: type",
+            "Quarantined (UTC)": flagged["Quarantined (UTC)"][0],
+        }
+    ]
+    quality = open_app(seed.VIEWER).switch_page("app_pages/data_quality.py").run()
+    assert not quality.exception
+    assert "Urgent records that need correction" in [s.value for s in quality.main.subheader]
