@@ -9,6 +9,7 @@ reads only this table for its counts.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -51,8 +52,8 @@ def touched_days(file_ids: Sequence[int]) -> Select[Any]:
     )
 
 
-def refresh(connection: Connection, days: Select[Any] | None) -> int:
-    """Recompute the counts of the intake days `days` selects (every day when None).
+def refresh(connection: Connection, days: Select[Any] | list[dt.date] | None) -> int:
+    """Recompute the counts of the intake days `days` selects or lists (every day when None).
     Returns the number of count rows written."""
     band = age_band(CASES.c.age_years).label("age_band")
     dimensions = (

@@ -9,6 +9,7 @@ from pipeline.cli import (
     classify_commands,
     db_commands,
     evaluate_commands,
+    rerun_command,
     run_command,
     seed_command,
     users_command,
@@ -30,6 +31,7 @@ app.command(name="classify")(classify_commands.classify)
 app.command(name="evaluate")(evaluate_commands.evaluate)
 app.add_typer(users_command.app, name="users")
 app.command(name="run")(run_command.run_pipeline)
+app.command(name="rerun")(rerun_command.rerun)
 app.command(name="bench")(bench_command.bench)
 
 __all__ = ["app"]

@@ -113,31 +113,45 @@ def _drop_outdated_classifications(connection: Connection, file_ids: Sequence[in
 
 
 def _outcomes(connection: Connection, file_ids: Sequence[int]) -> list[FileOutcome]:
-    staged = {
-        int(file_id): int(count)
-        for file_id, count in connection.execute(
-            select(STAGING.c.file_id, func.count())
-            .where(STAGING.c.file_id.in_(file_ids))
-            .group_by(STAGING.c.file_id)
+    """What became of each file's staged records: the first record of each content in the file
+    whose version the file itself brought is loaded (version 1) or corrected (later versions);
+    every other one is unchanged. Counted from the staged records, so a file validated again
+    (`pipeline.load.rerun`) counts what it holds now, not what it brought before."""
+    first_in_file = (
+        func.row_number()
+        .over(
+            partition_by=[STAGING.c.file_id, STAGING.c.intake_id, STAGING.c.content_hash],
+            order_by=STAGING.c.line_number,
         )
-    }
-    versions = {
-        row.file_id: (int(row.loaded), int(row.corrected))
-        for row in connection.execute(
-            select(
-                VERSIONS.c.file_id,
-                func.sum(case((VERSIONS.c.version == 1, 1), else_=0)).label("loaded"),
-                func.sum(case((VERSIONS.c.version > 1, 1), else_=0)).label("corrected"),
+        .label("nth")
+    )
+    staged = (
+        select(STAGING.c.file_id, STAGING.c.intake_id, STAGING.c.content_hash, first_in_file)
+        .where(STAGING.c.file_id.in_(file_ids))
+        .subquery()
+    )
+    brought = (staged.c.nth == 1) & (VERSIONS.c.file_id == staged.c.file_id)
+    rows = connection.execute(
+        select(
+            staged.c.file_id,
+            func.count().label("staged"),
+            func.sum(case((brought & (VERSIONS.c.version == 1), 1), else_=0)).label("loaded"),
+            func.sum(case((brought & (VERSIONS.c.version > 1), 1), else_=0)).label("corrected"),
+        )
+        .select_from(
+            staged.join(
+                VERSIONS,
+                (VERSIONS.c.intake_id == staged.c.intake_id)
+                & (VERSIONS.c.content_hash == staged.c.content_hash),
             )
-            .where(VERSIONS.c.file_id.in_(file_ids))
-            .group_by(VERSIONS.c.file_id)
         )
-    }
+        .group_by(staged.c.file_id)
+    )
+    counts = {int(r.file_id): (int(r.staged), int(r.loaded), int(r.corrected)) for r in rows}
     outcomes = []
     for file_id in file_ids:
-        loaded, corrected = versions.get(file_id, (0, 0))
-        unchanged = staged.get(file_id, 0) - loaded - corrected
-        outcomes.append(FileOutcome(file_id, loaded, unchanged, corrected))
+        staged_count, loaded, corrected = counts.get(file_id, (0, 0, 0))
+        outcomes.append(FileOutcome(file_id, loaded, staged_count - loaded - corrected, corrected))
     return outcomes
 
 
