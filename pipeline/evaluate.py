@@ -54,11 +54,19 @@ class Evaluation:
     mechanism_classes: pl.DataFrame
     triage_confusion: pl.DataFrame
     reason_sensitivity: pl.DataFrame
+    """Of the valid cases: for each triage reason, truth, found, sensitivity, extra."""
+    quarantined_red_flags: pl.DataFrame
+    """The same for the red flags of invalid records (the contract: a red flag survives
+    quarantine): the truth's red flags of records both call invalid, and those the
+    quarantine's lenient reading found."""
 
     @property
     def red_flags_all_found(self) -> bool:
-        """Whether every red flag the truth names was found (sensitivity 100% for each)."""
-        flags = self.reason_sensitivity.filter(pl.col("red_flag"))
+        """Whether every red flag the truth names was found (sensitivity 100% for each), in
+        valid cases and quarantined records alike."""
+        flags = pl.concat([self.reason_sensitivity, self.quarantined_red_flags]).filter(
+            pl.col("red_flag")
+        )
         return bool((flags["found"] == flags["truth"]).all())
 
 
@@ -128,6 +136,10 @@ def evaluate_directory(directory: Path, now: datetime) -> Evaluation:
             both_valid.filter(pl.col("truth_triage").is_not_null()), "triage", TRIAGE_LEVELS
         ),
         reason_sensitivity=sensitivity(both_valid),
+        quarantined_red_flags=sensitivity(
+            both_invalid.with_columns(pl.col("predicted_reasons").fill_null([])),
+            reasons=tuple(flag.value for flag in RED_FLAGS),
+        ),
     )
 
 
@@ -195,12 +207,12 @@ def per_class(frame: pl.DataFrame, name: str, known: tuple[str, ...]) -> pl.Data
     )
 
 
-def sensitivity(frame: pl.DataFrame) -> pl.DataFrame:
+def sensitivity(frame: pl.DataFrame, reasons: tuple[str, ...] = TRIAGE_REASONS) -> pl.DataFrame:
     """For each triage reason: how many records the truth gives it, how many of those the
     classifier found (sensitivity), and how many it gave that the truth does not (extra)."""
     red = {flag.value for flag in RED_FLAGS}
     rows = []
-    for reason in TRIAGE_REASONS:
+    for reason in reasons:
         in_truth = pl.col("truth_reasons").list.contains(reason)
         in_predicted = pl.col("predicted_reasons").list.contains(reason)
         total = frame.filter(in_truth).height
@@ -242,5 +254,6 @@ def as_dict(evaluation: Evaluation) -> dict[str, object]:
         "mechanism_classes": evaluation.mechanism_classes.to_dicts(),
         "triage_confusion": evaluation.triage_confusion.to_dicts(),
         "triage_reason_sensitivity": evaluation.reason_sensitivity.to_dicts(),
+        "quarantined_red_flag_sensitivity": evaluation.quarantined_red_flags.to_dicts(),
         "red_flag_sensitivity_is_100_percent": evaluation.red_flags_all_found,
     }

@@ -12,8 +12,9 @@ from typer.testing import CliRunner
 
 from pipeline.cli import app
 from pipeline.evaluate import evaluate_directory
+from tests.files import line
 from tests.records import NOW
-from tests.truth import CSV_FILE, TRUTH_ROWS, write_evaluation_directory
+from tests.truth import CSV_FILE, TRUTH_HEADER, TRUTH_ROWS, write_evaluation_directory
 
 
 def test_validity_and_named_rules_agree_on_the_fixture(tmp_path: Path) -> None:
@@ -89,3 +90,30 @@ def test_records_only_one_side_knows_are_counted(tmp_path: Path) -> None:
     evaluation = evaluate_directory(directory, NOW)
     assert (evaluation.truth_only, evaluation.predicted_only) == (1, 0)
     assert isinstance(evaluation.validity, pl.DataFrame)
+
+
+def test_a_red_flag_missed_in_a_quarantined_record_fails_red_flag_sensitivity(
+    tmp_path: Path,
+) -> None:
+    # The truth says B (invalid for its sex) is rapidly worsening; its text does not show it.
+    rows = list(TRUTH_ROWS)
+    rows[1] = rows[1].replace("false,,,,", "false,,urgent,rapid_worsening,")
+    directory = write_evaluation_directory(tmp_path, *rows)
+    evaluation = evaluate_directory(directory, NOW)
+    flags = {r["reason"]: r for r in evaluation.quarantined_red_flags.to_dicts()}
+    assert (flags["rapid_worsening"]["truth"], flags["rapid_worsening"]["found"]) == (1, 0)
+    assert not evaluation.red_flags_all_found
+
+
+def test_a_red_flag_read_leniently_from_a_quarantined_record_is_found(tmp_path: Path) -> None:
+    rows = list(TRUTH_ROWS)
+    rows[1] = f"{CSV_FILE},3,B,original,false,,urgent,fever,temperature_c:type"
+    directory = write_evaluation_directory(tmp_path)
+    text = (directory / CSV_FILE).read_text().splitlines()
+    text[2] = line(intake_id="B", temperature_c=" 38,5 ")
+    (directory / CSV_FILE).write_text("\n".join(text) + "\n")
+    (directory / "ground_truth.csv").write_text("\n".join([TRUTH_HEADER, *rows]) + "\n")
+    evaluation = evaluate_directory(directory, NOW)
+    flags = {r["reason"]: r for r in evaluation.quarantined_red_flags.to_dicts()}
+    assert (flags["fever"]["truth"], flags["fever"]["found"], flags["fever"]["extra"]) == (1, 1, 0)
+    assert evaluation.red_flags_all_found

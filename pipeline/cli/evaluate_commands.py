@@ -68,6 +68,12 @@ def render(evaluation: Evaluation, console: Console) -> None:
     console.print(_table("Mechanism per class", evaluation.mechanism_classes))
     console.print(_table("Triage: truth (rows) x predicted (columns)", evaluation.triage_confusion))
     console.print(_table("Sensitivity per triage reason", evaluation.reason_sensitivity))
+    console.print(
+        _table(
+            "Red flags of quarantined records (found by the lenient reading)",
+            evaluation.quarantined_red_flags,
+        )
+    )
     verdict = "100%: no red flag missed" if evaluation.red_flags_all_found else "MISSED red flags"
     console.print(
         f"Red-flag sensitivity: {verdict}",
