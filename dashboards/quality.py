@@ -124,6 +124,35 @@ def render_quarantine(reasons: pl.DataFrame, *, show_values: bool) -> None:
         st.caption("Examples give the file and line; administrators also see the values.")
 
 
+ALERT_STATUS_LABELS = {
+    "queued": "Waiting to be sent",
+    "pending": "Being sent",
+    "sent": "Sent",
+    "failed": "Failed: retried at the next run",
+    "no_channel": "No channel configured",
+    "before_alerts": "Urgent before alerts existed",
+}
+
+
+def render_alerts(status: pl.DataFrame) -> None:
+    """How the urgent-case alerts went, per clinic: sent, failed (retried), no channel."""
+    if status.is_empty():
+        st.info("No urgent case has needed an alert yet.")
+        return
+    failing = status.filter(pl.col("status") == "failed")
+    if not failing.is_empty():
+        clinics = ", ".join(sorted(c or "(not readable)" for c in failing["clinic_id"]))
+        st.warning(f"Alerts could not be delivered to: {clinics}. They are retried at each run.")
+    table = status.select(
+        pl.col("clinic_id").fill_null("(not readable)").alias("Clinic"),
+        pl.col("status").replace_strict(ALERT_STATUS_LABELS).alias("Status"),
+        pl.col("items").alias("Cases and records"),
+        pl.col("last_sent_at").alias("Last sent (UTC)"),
+        pl.col("last_error").alias("Last error"),
+    )
+    st.dataframe(table, hide_index=True, alt="Urgent-case alerts per clinic")
+
+
 def render_rules_versions(versions: pl.DataFrame) -> None:
     """The rule set that classified the cases, and any cases left on an older one."""
     if versions.is_empty():

@@ -63,6 +63,7 @@ from db.models import (
     table_of,
 )
 from pipeline.aggregate.daily_counts import AGE_BANDS
+from pipeline.alerts import ledger
 
 COUNTS = table_of(DailyCaseCount)
 CASES = table_of(IntakeCase)
@@ -294,6 +295,23 @@ def needing_correction_per_clinic(url: str) -> pl.DataFrame:
         .order_by(QUARANTINE.c.clinic_id)
     )
     return _load(url, query)
+
+
+@cached
+def alert_status(url: str) -> pl.DataFrame:
+    """The alert ledger per clinic and status (`pipeline.alerts.ledger.status_counts`)."""
+    with engine_for(url).connect() as connection:
+        rows = ledger.status_counts(connection)
+    return pl.DataFrame(
+        [row | {"last_sent_at": _utc(row["last_sent_at"])} for row in rows],
+        schema={
+            "clinic_id": pl.String,
+            "status": pl.String,
+            "items": pl.Int64,
+            "last_sent_at": pl.Datetime("us", "UTC"),
+            "last_error": pl.String,
+        },
+    )
 
 
 @cached

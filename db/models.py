@@ -362,6 +362,48 @@ class CaseClassification(Base):
     )
 
 
+ALERT_SUBJECTS = ("case", "correction")
+"""What an alert announces: an urgent `case`, or a quarantined record with a red flag that
+needs `correction` (keyed by its quarantine row id)."""
+ALERT_STATUSES = ("queued", "pending", "sent", "failed", "no_channel", "before_alerts")
+"""`queued`: new, due to be sent; `pending`: claimed by a run that is sending it; `sent`: a
+channel took it; `failed`: every channel refused or was down (retried by the next run or tick);
+`no_channel`: the clinic has no channel configured; `before_alerts`: urgent before alerts
+existed (never announced)."""
+
+
+class AlertLedgerEntry(Base):
+    """What was announced to a clinic's alert channels, one row per subject and triage level:
+    re-runs, retries and concurrent runs consult it, so no subject is announced twice (but a
+    run killed between sending and recording may send once more) and none is lost."""
+
+    __tablename__ = "alert_ledger"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    subject: Mapped[str] = mapped_column(_enum(ALERT_SUBJECTS, "alert_subject"))
+    subject_key: Mapped[str] = mapped_column(
+        String(256), comment="the case's intake_id, or the quarantined record's id"
+    )
+    level: Mapped[str] = mapped_column(_enum(TRIAGE_LEVELS, "triage"))
+    clinic_id: Mapped[str | None] = mapped_column(String(256))
+    status: Mapped[str] = mapped_column(_enum(ALERT_STATUSES, "alert_status"))
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    queued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), comment="when a run took it to send; its lease starts then"
+    )
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(
+        String(512), comment="why the last send failed, without channel addresses"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("subject", "subject_key", "level"),
+        Index(None, "status", "claimed_at"),
+        CheckConstraint("attempts >= 0", "attempts_not_negative"),
+    )
+
+
 USERNAME_LENGTH = 128
 ROLES = ("admin", "viewer")
 """Dashboard roles: an `admin` also sees the red-flag worklist, exact small counts and the
@@ -405,6 +447,7 @@ class AuditEvent(Base):
 
 
 __all__ = [
+    "AlertLedgerEntry",
     "AuditEvent",
     "Base",
     "CaseClassification",

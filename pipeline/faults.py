@@ -10,7 +10,8 @@ the program, no `finally`) the first time it reaches that point, or the n-th tim
 The points (`POINTS`) sit in the ingestion assets at the end of each stage's transactions
 (`before_commit`: the work is done, not committed), one a day except aggregation's single
 transaction for the run's days, and right after a day's merge has committed
-(`merge:after_commit`). Tests use them to check that the database is left as before the
+(`merge:after_commit`), and in the alerts between sending a clinic's message and recording it
+(`alerts:after_send`). Tests use them to check that the database is left as before the
 interrupted transaction and that the next run completes the work.
 """
 
@@ -30,6 +31,7 @@ POINTS: Final = (
     "merge:after_commit",
     "classify:before_commit",
     "aggregate:before_commit",
+    "alerts:after_send",
 )
 """Every point the pipeline can be killed at."""
 

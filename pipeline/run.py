@@ -45,6 +45,25 @@ def landing_days(landing_dir: Path) -> tuple[dt.date, dt.date] | None:
     return (days[0], days[-1]) if days else None
 
 
+def run_alerts(
+    *,
+    database_url: str | None = None,
+    alerts_config: Path | None = None,
+    instance: dg.DagsterInstance | None = None,
+) -> dg.ExecuteInProcessResult:
+    """One round of alerts in-process (the alerts job), as the daemon's sensor starts it after
+    a run; `intake run` has no daemon, so it calls this after the ingestion job."""
+    resources = _resources(None, database_url)
+    if alerts_config is not None:
+        resources["alert_channels"] = {"config": {"config_path": str(alerts_config)}}
+    job = definitions().resolve_job_def("alerts_job")
+    return job.execute_in_process(
+        run_config={"resources": resources},
+        instance=instance or dagster_instance(),
+        raise_on_error=False,
+    )
+
+
 def ingest_job() -> dg.JobDefinition:
     """The ingestion job, as code that a fresh process can load again (`reconstructable`)."""
     return definitions().resolve_job_def("ingest_job")

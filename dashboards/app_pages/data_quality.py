@@ -26,6 +26,9 @@ quality.render_files(queries.file_totals(url), queries.recent_files(url))
 st.subheader("Urgent records that need correction")
 quality.render_needing_correction(queries.needing_correction_per_clinic(url), exact=user.is_admin)
 
+st.subheader("Urgent-case alerts")
+quality.render_alerts(queries.alert_status(url))
+
 st.subheader("Quarantined records, by reason")
 quality.render_quarantine(queries.quarantine_reasons(url), show_values=user.is_admin)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from pipeline.cli import (
+    alerts_command,
     bench_command,
     classify_commands,
     db_commands,
@@ -30,6 +31,7 @@ app.command(name="seed")(seed_command.seed_intake_files)
 app.command(name="classify")(classify_commands.classify)
 app.command(name="evaluate")(evaluate_commands.evaluate)
 app.add_typer(users_command.app, name="users")
+app.add_typer(alerts_command.app, name="alerts")
 app.command(name="run")(run_command.run_pipeline)
 app.command(name="rerun")(rerun_command.rerun)
 app.command(name="bench")(bench_command.bench)

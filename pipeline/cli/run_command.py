@@ -69,6 +69,10 @@ def run_pipeline(
     else:
         result = run.run_days(first, last, landing_dir=landing_dir)
         succeeded, run_id = result.success, f"run id {result.run_id}"
+    if succeeded:
+        alerted = run.run_alerts()
+        if not alerted.success:
+            console.print("[yellow]Alerts could not be sent this time; the next run retries.")
     with engine.connect() as connection:
         totals = summary.totals(connection)
     engine.dispose()

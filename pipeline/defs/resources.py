@@ -1,4 +1,5 @@
-"""Resources: the database and the landing store, configured from the environment."""
+"""Resources: the database, the landing store and the alert channels, configured from the
+environment."""
 
 import datetime as dt
 from pathlib import Path
@@ -9,6 +10,7 @@ from sqlalchemy import Engine
 
 from db.engine import make_engine, writer_engine
 from pipeline import settings
+from pipeline.alerts.channels import Channels
 from pipeline.load import landing
 
 
@@ -46,6 +48,26 @@ class LandingStore(dg.ConfigurableResource):  # type: ignore[type-arg]
         return landing.files_for_day(self.path, day)
 
 
+class AlertChannels(dg.ConfigurableResource):  # type: ignore[type-arg]
+    """The clinics' alert channels (an Apprise configuration file) and the dashboard's address
+    for the worklist link; empty values mean INTAKE_ALERTS_CONFIG and INTAKE_DASHBOARD_URL,
+    else their defaults. Only the file's path is configuration: its channels and their
+    credentials stay in the file, never in Dagster's run configuration or the database."""
+
+    config_path: str = ""
+    dashboard_url: str = ""
+
+    @property
+    def channels(self) -> Channels:
+        return Channels(
+            settings.alerts_config(Path(self.config_path) if self.config_path else None)
+        )
+
+    @property
+    def worklist_url(self) -> str:
+        return settings.worklist_url(self.dashboard_url or None)
+
+
 @dg.definitions
 def resources() -> dg.Definitions:
     return dg.Definitions(
@@ -54,5 +76,6 @@ def resources() -> dg.Definitions:
             # credentials out of the configuration the UI shows.
             "database": IntakeDatabase(),
             "landing_store": LandingStore(),
+            "alert_channels": AlertChannels(),
         }
     )

@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 
+from db.models import AlertLedgerEntry
 from tests.dashboard import seed
 from tests.dashboard.conftest import OpenApp, audit_events, metrics, table
 
@@ -233,3 +234,44 @@ def test_a_quarantined_red_flag_heads_the_worklist_as_a_record_needing_correctio
     quality = open_app(seed.VIEWER).switch_page("app_pages/data_quality.py").run()
     assert not quality.exception
     assert "Urgent records that need correction" in [s.value for s in quality.main.subheader]
+
+
+def test_the_data_quality_page_shows_alerts_that_failed_and_will_be_retried(
+    seeded_engine: Engine, open_app: OpenApp
+) -> None:
+    now = dt.datetime.now(dt.UTC)
+    with seeded_engine.begin() as connection:
+        connection.execute(
+            insert(AlertLedgerEntry),
+            [
+                {
+                    "subject": "case",
+                    "subject_key": "a",
+                    "level": "urgent",
+                    "clinic_id": "north",
+                    "status": "failed",
+                    "attempts": 2,
+                    "queued_at": now,
+                    "sent_at": None,
+                    "last_error": "every channel refused or was unreachable",
+                },
+                {
+                    "subject": "case",
+                    "subject_key": "b",
+                    "level": "urgent",
+                    "clinic_id": "south",
+                    "status": "sent",
+                    "attempts": 1,
+                    "queued_at": now,
+                    "sent_at": now,
+                    "last_error": None,
+                },
+            ],
+        )
+    at = open_app(seed.ADMIN).switch_page("app_pages/data_quality.py").run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == [
+        "Alerts could not be delivered to: north. They are retried at each run."
+    ]
+    alerts = table(at, "Cases and records")
+    assert alerts["Status"].tolist() == ["Failed: retried at the next run", "Sent"]

@@ -1,0 +1,2 @@
+"""Alerts: each clinic's channels are told of new urgent cases after every run that classifies
+some, and failed sends are retried."""

@@ -1,0 +1,48 @@
+"""When to send alerts: after every successful run that may have classified urgent cases, and on
+a timer while sends wait to be retried."""
+
+import datetime as dt
+from typing import Final
+
+import dagster as dg
+from sqlalchemy import or_, select
+from sqlalchemy.exc import DBAPIError
+
+from pipeline.alerts.ledger import LEDGER
+from pipeline.defs.alerts.jobs import alerts_job
+from pipeline.defs.resources import IntakeDatabase
+
+RETRY_INTERVAL_SECONDS: Final = 300
+CLASSIFYING_JOBS: Final = ("ingest_job", "reclassify_job")
+
+
+@dg.run_status_sensor(
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    request_job=alerts_job,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Sends alerts after every successful ingestion or re-classification run.",
+)
+def alerts_after_classification(context: dg.RunStatusSensorContext) -> dg.RunRequest | None:
+    if context.dagster_run.job_name not in CLASSIFYING_JOBS:
+        return None
+    return dg.RunRequest(run_key=f"after-{context.dagster_run.run_id}")
+
+
+@dg.sensor(
+    job=alerts_job,
+    minimum_interval_seconds=RETRY_INTERVAL_SECONDS,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Retries alerts that a channel did not take (or a killed run left unrecorded).",
+)
+def alerts_retry_sensor(
+    context: dg.SensorEvaluationContext, database: IntakeDatabase
+) -> dg.RunRequest | dg.SkipReason:
+    due = or_(LEDGER.c.status.in_(("queued", "failed")), LEDGER.c.status == "pending")
+    try:
+        with database.engine.connect() as connection:
+            waiting = connection.execute(select(LEDGER.c.id).where(due).limit(1)).first()
+    except DBAPIError as error:
+        return dg.SkipReason(f"database not ready (run `intake db upgrade`): {error.orig}")
+    if waiting is None:
+        return dg.SkipReason("no alert waits to be sent")
+    return dg.RunRequest(run_key=f"retry-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M}")
