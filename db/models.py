@@ -404,6 +404,75 @@ class AlertLedgerEntry(Base):
     )
 
 
+FOLLOW_UP_STATES = ("open", "contacted", "closed")
+FOLLOW_UP_OUTCOMES = (
+    "seen_in_clinic",
+    "sent_to_emergency",
+    "referred_on",
+    "unreachable",
+    "not_needed",
+)
+"""How a follow-up item was closed: the patient was seen in clinic, sent to emergency, referred
+on, could not be reached, or needed nothing more."""
+FOLLOW_UP_NOTE_LENGTH = 500
+
+
+class FollowUpItem(Base):
+    """The follow-up of one urgent or evaluate case (or one quarantined record whose red flag
+    needs a correction): open, then contacted, then closed with an outcome, by a person. Opened
+    by the pipeline; `version` is checked on every change, so two administrators changing the
+    same item at once cannot overwrite each other."""
+
+    __tablename__ = "follow_up_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subject: Mapped[str] = mapped_column(_enum(ALERT_SUBJECTS, "alert_subject"))
+    subject_key: Mapped[str] = mapped_column(
+        String(256), comment="the case's intake_id, or the quarantined record's id"
+    )
+    clinic_id: Mapped[str | None] = mapped_column(String(256))
+    level: Mapped[str] = mapped_column(
+        _enum(TRIAGE_LEVELS, "triage"), comment="the triage it was opened (or reopened) for"
+    )
+    state: Mapped[str] = mapped_column(_enum(FOLLOW_UP_STATES, "follow_up_state"))
+    outcome: Mapped[str | None] = mapped_column(_enum(FOLLOW_UP_OUTCOMES, "follow_up_outcome"))
+    note: Mapped[str | None] = mapped_column(String(FOLLOW_UP_NOTE_LENGTH))
+    landed_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), comment="when the record that opened it was received"
+    )
+    due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    changed_by: Mapped[str] = mapped_column(String(128), comment="a user, or `pipeline`")
+    version: Mapped[int] = mapped_column(Integer, comment="raised by every change")
+
+    __table_args__ = (
+        UniqueConstraint("subject", "subject_key"),
+        Index(None, "state", "level", "due_at"),
+        Index(None, "clinic_id", "state"),
+        CheckConstraint("state <> 'closed' OR outcome IS NOT NULL", "closed_has_outcome"),
+        CheckConstraint("outcome IS NULL OR state = 'closed'", "outcome_only_when_closed"),
+        CheckConstraint("version >= 1", "version_positive"),
+    )
+
+
+class FollowUpEvent(Base):
+    """One change of a follow-up item: who, when, from which state to which, and why."""
+
+    __tablename__ = "follow_up_events"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("follow_up_items.id", ondelete="CASCADE"))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    by: Mapped[str] = mapped_column(String(128))
+    state_from: Mapped[str | None] = mapped_column(_enum(FOLLOW_UP_STATES, "follow_up_state_from"))
+    state_to: Mapped[str] = mapped_column(_enum(FOLLOW_UP_STATES, "follow_up_state"))
+    level: Mapped[str] = mapped_column(_enum(TRIAGE_LEVELS, "triage"))
+    outcome: Mapped[str | None] = mapped_column(_enum(FOLLOW_UP_OUTCOMES, "follow_up_outcome"))
+    note: Mapped[str | None] = mapped_column(String(FOLLOW_UP_NOTE_LENGTH))
+
+    __table_args__ = (Index(None, "item_id", "at"),)
+
+
 USERNAME_LENGTH = 128
 ROLES = ("admin", "viewer")
 """Dashboard roles: an `admin` also sees the red-flag worklist, exact small counts and the
@@ -454,6 +523,8 @@ __all__ = [
     "CaseVersion",
     "DailyCaseCount",
     "DashboardUser",
+    "FollowUpEvent",
+    "FollowUpItem",
     "IngestedFile",
     "IntakeCase",
     "PipelineRun",

@@ -24,6 +24,8 @@ from pipeline.classify import RULES_VERSION, classify
 from pipeline.defs.partitions import intake_days
 from pipeline.defs.resources import IntakeDatabase, LandingStore
 from pipeline.faults import fault_point
+from pipeline.follow_up import items
+from pipeline.follow_up.policy import DuePolicy
 from pipeline.load import classifications, files, locks, merge, runs
 from pipeline.load.landing import LandedFile
 from pipeline.validate import validate_file
@@ -168,8 +170,9 @@ def case_classifications(
 ) -> dg.MaterializeResult[None]:
     """How the knee pain reached the hip (mechanism, with its evidence) and how urgent each
     case is (triage, with its reasons), by the current version of the rule set. Classifies the
-    cases of the day's files not classified yet; a new rule set is the reclassify job's."""
-    classified = 0
+    cases of the day's files not classified yet; a new rule set is the reclassify job's. Every
+    urgent and evaluate case (and record needing correction) gets its follow-up item here."""
+    classified = opened = reopened = 0
     for day in _days(context):
         with locks.write_transaction(database.engine, day, shared=True) as connection:
             pending = files.files_to_classify(connection, day)
@@ -178,9 +181,17 @@ def case_classifications(
                     connection, classify, RULES_VERSION, _now(), pending
                 )
                 files.mark_classified(connection, pending, _now())
+            follow_up = items.open_due_items(connection, DuePolicy.from_environment(), _now())
+            opened += follow_up.opened
+            reopened += follow_up.reopened
             fault_point("classify:before_commit")
     return dg.MaterializeResult(
-        metadata={"dagster/row_count": classified, "rules_version": RULES_VERSION}
+        metadata={
+            "dagster/row_count": classified,
+            "rules_version": RULES_VERSION,
+            "follow_up_items_opened": opened,
+            "follow_up_items_reopened": reopened,
+        }
     )
 
 

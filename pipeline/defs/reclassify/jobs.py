@@ -7,6 +7,8 @@ import dagster as dg
 from pipeline.aggregate import daily_counts
 from pipeline.classify import RULES_VERSION, classify
 from pipeline.defs.resources import IntakeDatabase
+from pipeline.follow_up import items
+from pipeline.follow_up.policy import DuePolicy
 from pipeline.load import classifications, files, locks
 
 
@@ -17,6 +19,7 @@ def reclassify_stale_cases(context: dg.OpExecutionContext, database: IntakeDatab
         done = classifications.classify_cases(
             connection, classify, RULES_VERSION, dt.datetime.now(dt.UTC)
         )
+        items.open_due_items(connection, DuePolicy.from_environment(), dt.datetime.now(dt.UTC))
     context.log.info(f"{stale} stale classifications; {done} cases classified by {RULES_VERSION}")
     context.add_output_metadata({"cases_classified": done, "rules_version": RULES_VERSION})
     return done
