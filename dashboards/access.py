@@ -8,10 +8,10 @@ import time
 from collections.abc import Callable
 from typing import Final
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from dashboards.settings import SignInThrottle
-from db import audit, users
+from db import audit, transactions, users
 
 MAX_DOUBLINGS: Final = 32
 """Beyond this many doublings the delay is at its cap anyway (and 2**n stays a small number)."""
@@ -41,17 +41,30 @@ def sign_in_with_password(
         failures = audit.recent_failed_sign_ins(
             connection, username, window=throttle.window, now=now()
         )
+        stored = users.stored_hash(connection, username)
     sleep(failure_delay(failures, throttle))
-    with engine.begin() as connection:
-        user = users.check_password(connection, username, password)
+    # The slow hash check holds no lock; the writes after it are one short transaction that
+    # takes the write lock up front, so concurrent sign-ins queue instead of failing.
+    matches = users.verify(stored, password)
+
+    def record(connection: Connection) -> users.User | None:
+        user = None
+        if matches and stored is not None:
+            users.rehash_if_outdated(connection, username, stored, password)
+            user = users.get_user(connection, username)
         audit.record(connection, username, "sign_in" if user else "sign_in_failed", at=now())
-    return user
+        return user
+
+    return transactions.write(engine, record)
 
 
 def sign_in_with_identity(engine: Engine, identity: str) -> users.User | None:
     """The registered user for an identity the OpenID Connect provider vouched for (their
     e-mail address), else None; either way recorded in the audit log."""
-    with engine.begin() as connection:
+
+    def record(connection: Connection) -> users.User | None:
         user = users.get_user(connection, identity)
         audit.record(connection, identity, "sign_in" if user else "sign_in_failed")
-    return user
+        return user
+
+    return transactions.write(engine, record)

@@ -114,21 +114,40 @@ def check_password(connection: Connection, username: str, password: str) -> User
     """The user if `password` is theirs, else None (unknown user, no password, wrong one).
 
     A hash made with older parameters is replaced by a current one on success."""
-    stored = connection.execute(
+    stored = stored_hash(connection, username)
+    if stored is None or not verify(stored, password):
+        if stored is None:
+            verify(None, password)
+        return None
+    rehash_if_outdated(connection, username, stored, password)
+    return get_user(connection, username)
+
+
+def stored_hash(connection: Connection, username: str) -> str | None:
+    """The password hash of `username`; None for an unknown user or one without a password."""
+    stored: str | None = connection.execute(
         select(USERS.c.password_hash).where(USERS.c.username == username)
     ).scalar_one_or_none()
+    return stored
+
+
+def verify(stored: str | None, password: str) -> bool:
+    """True if `password` matches the hash `stored`. Without a hash, a dummy one is verified
+    instead, so an unknown name costs the same time as a known one."""
     if stored is None:
         _verify(_dummy_hash(), password)
-        return None
-    if not _verify(stored, password):
-        return None
+        return False
+    return _verify(stored, password)
+
+
+def rehash_if_outdated(connection: Connection, username: str, stored: str, password: str) -> None:
+    """Replace a hash made with older parameters by a current one (after a successful check)."""
     if _HASHER.check_needs_rehash(stored):
         connection.execute(
             update(USERS)
-            .where(USERS.c.username == username)
+            .where(USERS.c.username == username, USERS.c.password_hash == stored)
             .values(password_hash=_HASHER.hash(password))
         )
-    return get_user(connection, username)
 
 
 def _verify(stored: str, password: str) -> bool:
