@@ -8,6 +8,7 @@ once.
 from __future__ import annotations
 
 import importlib.util
+import os
 from dataclasses import dataclass, replace
 from typing import Final, Literal
 
@@ -68,6 +69,18 @@ def sign_out() -> None:
         del st.session_state[key]
     if isinstance(session, SignedIn) and session.method == "oidc":
         st.logout()
+
+
+def client_address() -> str | None:
+    """The browser's address as Streamlit sees the connection (None from the same machine);
+    behind the reverse proxy of deploy/ (DASHBOARD_BEHIND_PROXY=1), the X-Real-IP header that
+    proxy sets, since every connection then comes from the proxy."""
+    if os.environ.get("DASHBOARD_BEHIND_PROXY") == "1":
+        forwarded = st.context.headers.get("X-Real-IP")
+        if isinstance(forwarded, str) and forwarded:
+            return forwarded
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None  # no client (AppTest): none
 
 
 def oidc_configured() -> bool:

@@ -386,6 +386,24 @@ class AuditEvent(Base):
     __table_args__ = (Index(None, "at"), Index(None, "username", "event", "at"))
 
 
+LIMIT_SCOPES = ("username", "address")
+"""What failed sign-ins are counted against: the name typed, and the client's address."""
+
+
+class SignInLimit(Base):
+    """Failed sign-ins counted against one user name or one client address (NIST SP 800-63B
+    5.2.2), across every dashboard session and server process: how many since
+    `window_started_at`, and until when further attempts are refused (`locked_until`)."""
+
+    __tablename__ = "sign_in_limits"
+
+    scope: Mapped[str] = mapped_column(_enum(LIMIT_SCOPES, "limit_scope"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(USERNAME_LENGTH), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 __all__ = [
     "AuditEvent",
     "Base",
@@ -397,6 +415,7 @@ __all__ = [
     "IntakeCase",
     "PipelineRun",
     "QuarantinedRecord",
+    "SignInLimit",
     "ValidatedRecord",
     "table_of",
 ]

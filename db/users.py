@@ -115,9 +115,7 @@ def check_password(connection: Connection, username: str, password: str) -> User
 
     A hash made with older parameters is replaced by a current one on success."""
     stored = stored_hash(connection, username)
-    if stored is None or not verify(stored, password):
-        if stored is None:
-            verify(None, password)
+    if not verify(stored, password) or stored is None:
         return None
     rehash_if_outdated(connection, username, stored, password)
     return get_user(connection, username)

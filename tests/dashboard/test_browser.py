@@ -92,7 +92,6 @@ def server(database: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     log = (workdir / "streamlit.log").open("w")
     env = os.environ | {
         "DATABASE_URL": database.url.render_as_string(hide_password=False),
-        "DASHBOARD_SIGN_IN_DELAY_BASE": "0",
     }
     command = [sys.executable, "-m", "streamlit", "run", str(APP)]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]

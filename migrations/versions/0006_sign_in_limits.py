@@ -1,0 +1,47 @@
+"""Sign-in limits: failed sign-ins counted per user name and per client address, across all
+dashboard sessions, and the temporary lockout that follows a burst of them.
+
+Revision 0006 follows 0004 on the dashboard branch; 0005 is being added on main at the same
+time, and whoever merges re-chains this one after it (down_revision = "0005").
+
+Revision ID: 0006
+Revises: 0004
+Create Date: 2026-11-26 12:50:00.000000
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from db.checks import allowed_values_checks
+
+revision: str = "0006"
+down_revision: str | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "sign_in_limits",
+        sa.Column(
+            "scope",
+            sa.Enum("username", "address", name="limit_scope", native_enum=False, length=8),
+            nullable=False,
+        ),
+        sa.Column("key", sa.String(length=128), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("window_started_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("scope", "key", name=op.f("pk_sign_in_limits")),
+        *allowed_values_checks(
+            "scope", ("username", "address"), op.f("ck_sign_in_limits_limit_scope")
+        ),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("sign_in_limits")
