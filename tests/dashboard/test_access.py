@@ -188,6 +188,11 @@ def test_a_user_without_a_password_can_only_sign_in_through_oidc(migrated_engine
         pytest.param("x" * 129, "viewer", seed.PASSWORD, "invalid username", id="long name"),
         pytest.param("bob", "owner", seed.PASSWORD, "invalid role", id="bad role"),
         pytest.param("bob", "viewer", "short", "at least 10", id="short password"),
+        pytest.param("bob", "viewer", "aaaaaaaaaa", "too easy to guess", id="repetition"),
+        pytest.param("bob", "viewer", "1234567890", "too easy to guess", id="sequence"),
+        pytest.param("bob", "viewer", "password12", "too easy to guess", id="common"),
+        pytest.param("bob", "viewer", "iloveyou2024", "too easy to guess", id="breached"),
+        pytest.param("robert99", "viewer", "robert99robert99", "too easy", id="user name"),
         pytest.param(seed.ADMIN, "viewer", seed.PASSWORD, "already exists", id="taken name"),
     ],
 )
@@ -197,6 +202,14 @@ def test_a_user_is_refused_with_a_reason(
     seed.seed_users(migrated_engine)
     with pytest.raises(users.UserError, match=message), migrated_engine.begin() as connection:
         users.add_user(connection, username, role, password)
+
+
+def test_a_generated_password_is_random_long_and_accepted(migrated_engine: Engine) -> None:
+    made = {users.generate_password() for _ in range(20)}
+    assert len(made) == 20
+    assert all(len(p) >= 24 for p in made)
+    with migrated_engine.begin() as connection:
+        users.add_user(connection, "demo-admin", "admin", made.pop())
 
 
 def test_users_are_listed_by_name_and_can_be_removed(migrated_engine: Engine) -> None:
