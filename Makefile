@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DASHBOARD_PORT    ?= 8501
-DASHBOARD_ADDRESS ?= localhost
+DASHBOARD_ADDRESS ?= 127.0.0.1
 
 
 LANDING := $(or $(INTAKE_LANDING_DIR),var/landing)
@@ -41,7 +41,7 @@ pipeline: migrate seed ## ingest the landing directory through the Dagster pipel
 
 dashboard: migrate ## serve the clinic dashboard (DASHBOARD_PORT, default 8501; Ctrl-C stops it)
 	@echo "Clinic dashboard: http://$(DASHBOARD_ADDRESS):$(DASHBOARD_PORT)"
-	$(BIN)/streamlit run dashboards/app.py \
+	$(BIN)/streamlit run dashboards/server.py \
 		--server.port $(DASHBOARD_PORT) --server.address $(DASHBOARD_ADDRESS)
 
 demo-admin: migrate ## create the demo administrator with a random password it prints (kept as it is if it exists)

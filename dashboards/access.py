@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine
 
+from dashboards import cookies
 from dashboards.settings import SignInLimits, sign_in_limits
-from db import audit, transactions, users
+from db import audit, sessions, transactions, users
 from db.sign_in_limits import Counted, Limit, reserve, settle
 
 LOCAL_ADDRESS = "local"
@@ -85,3 +86,49 @@ def sign_in_with_identity(engine: Engine, identity: str) -> users.User | None:
         return user
 
     return transactions.write(engine, record)
+
+
+def open_browser_session(engine: Engine, user: users.User, method: str) -> str:
+    """Open a session for `user` who just signed in; the signed ticket that lets their
+    browser collect the session's cookie (once, within a minute)."""
+    token = transactions.write(
+        engine,
+        lambda connection: sessions.open_session(
+            connection, user.username, method, cookies.session_lifetime(), _now()
+        ),
+    )
+    return cookies.sign_ticket(token)
+
+
+def collect_cookie(engine: Engine, ticket: str | None) -> str | None:
+    """The signed cookie value for a valid ticket not used before, else None."""
+    token = cookies.token_of_ticket(ticket)
+    if token is None:
+        return None
+    collected = transactions.write(
+        engine, lambda connection: sessions.collect(connection, token, _now())
+    )
+    return cookies.sign_cookie(token) if collected else None
+
+
+def session_user(engine: Engine, cookie: str | None) -> tuple[users.User, str] | None:
+    """The registered user a browser's cookie signs in, and how they signed in; None for a
+    missing, forged, expired or signed-out cookie, or a user no longer registered."""
+    token = cookies.token_of_cookie(cookie, cookies.session_lifetime())
+    if token is None:
+        return None
+    with engine.connect() as connection:
+        found = sessions.find(connection, token, _now())
+        user = None if found is None else users.get_user(connection, found[0])
+    return None if user is None or found is None else (user, found[1])
+
+
+def end_session(engine: Engine, cookie: str | None) -> None:
+    """Sign the browser holding `cookie` out: its session opens nothing any more."""
+    token = cookies.token_of_cookie(cookie, cookies.session_lifetime())
+    if token is not None:
+        transactions.write(engine, lambda connection: sessions.revoke(connection, token, _now()))
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)

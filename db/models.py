@@ -386,6 +386,7 @@ class AuditEvent(Base):
     __table_args__ = (Index(None, "at"), Index(None, "username", "event", "at"))
 
 
+SIGN_IN_METHODS = ("password", "oidc")
 LIMIT_SCOPES = ("username", "address")
 """What failed sign-ins are counted against: the name typed, and the client's address."""
 
@@ -404,12 +405,31 @@ class SignInLimit(Base):
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class DashboardSession(Base):
+    """A signed-in browser: the hash of the random token its signed, HttpOnly cookie holds,
+    whose it is, until when it holds, when the browser collected its cookie (once only) and
+    when it was signed out. The token itself is never stored."""
+
+    __tablename__ = "dashboard_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(USERNAME_LENGTH))
+    method: Mapped[str] = mapped_column(_enum(SIGN_IN_METHODS, "sign_in_method"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    collected_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index(None, "username"),)
+
+
 __all__ = [
     "AuditEvent",
     "Base",
     "CaseClassification",
     "CaseVersion",
     "DailyCaseCount",
+    "DashboardSession",
     "DashboardUser",
     "IngestedFile",
     "IntakeCase",

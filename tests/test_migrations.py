@@ -28,6 +28,7 @@ APPLICATION_TABLES = {
     "dashboard_users",
     "audit_events",
     "sign_in_limits",
+    "dashboard_sessions",
 }
 
 

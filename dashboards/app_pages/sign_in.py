@@ -40,8 +40,7 @@ if session.oidc_configured():
     if not st.session_state.get(OIDC_REFUSAL_KEY):
         user = access.sign_in_with_identity(engine, str(identity))
         if user is not None:
-            session.start(user, "oidc")
-            st.rerun()
+            session.start(url, user, "oidc")
         st.session_state[OIDC_REFUSAL_KEY] = True
     st.error(
         f"{identity} may not use this dashboard yet. An administrator can let you in with "
@@ -79,5 +78,4 @@ if submitted:
     elif result.user is None:
         st.error("Unknown username or wrong password.", icon=":material/block:")
     else:
-        session.start(result.user, "password")
-        st.rerun()
+        session.start(url, result.user, "password")
