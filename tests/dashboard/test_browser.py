@@ -169,6 +169,9 @@ def test_an_administrator_signs_in_and_reads_every_page_in_a_real_browser(
     ]
     expect(page.get_by_text(f"Cases 1-{len(follow_up)} of {len(follow_up)}.")).to_be_visible()
     _screenshot(page, "3_worklist", "Export the worklist (CSV)")
+    box = page.get_by_test_id("stDataFrame").first.bounding_box()
+    assert box is not None
+    assert box["height"] >= (len(follow_up) + 1) * 35, "every row of the page, no inner scroll"
     page.get_by_test_id("stDataFrame").first.hover()
     expect(page.get_by_role("button", name="Download as CSV")).to_have_count(0)
     with page.expect_download() as download:
