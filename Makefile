@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DASHBOARD_PORT    ?= 8501
-DASHBOARD_ADDRESS ?= localhost
+DASHBOARD_ADDRESS ?= 127.0.0.1
 
 
 LANDING := $(or $(INTAKE_LANDING_DIR),var/landing)
@@ -15,7 +15,6 @@ RECORDS ?= 1000000
 DB ?= sqlite postgres
 
 DEMO_ADMIN ?= demo-admin
-DEMO_ADMIN_PASSWORD ?= demo-admin-password
 
 .PHONY: demo test lint typecheck pytest install migrate seed pipeline dashboard demo-admin bench fuzz clean
 
@@ -42,16 +41,17 @@ pipeline: migrate seed ## ingest the landing directory through the Dagster pipel
 
 dashboard: migrate ## serve the clinic dashboard (DASHBOARD_PORT, default 8501; Ctrl-C stops it)
 	@echo "Clinic dashboard: http://$(DASHBOARD_ADDRESS):$(DASHBOARD_PORT)"
-	$(BIN)/streamlit run dashboards/app.py \
+	$(BIN)/streamlit run dashboards/server.py \
 		--server.port $(DASHBOARD_PORT) --server.address $(DASHBOARD_ADDRESS)
 
-demo-admin: migrate ## create the demo administrator (kept as it is if it exists)
-	$(BIN)/intake users add $(DEMO_ADMIN) --role admin --password '$(DEMO_ADMIN_PASSWORD)' --if-missing
+demo-admin: migrate ## create the demo administrator with a random password it prints (kept as it is if it exists)
+	$(BIN)/intake users add $(DEMO_ADMIN) --role admin --generate-password --if-missing
 
 demo: pipeline demo-admin ## set everything up, seed, run the pipeline and serve the dashboard
 	@echo "Done: the database is $${DATABASE_URL:-sqlite:///var/intake.db}; runs are in var/dagster."
 	@echo "Watch the pipeline in the Dagster UI: DAGSTER_HOME=$$PWD/var/dagster $(BIN)/dg dev"
-	@echo "Sign in to the dashboard as $(DEMO_ADMIN) with password $(DEMO_ADMIN_PASSWORD)"
+	@echo "Sign in to the dashboard as $(DEMO_ADMIN) with the password printed above when it was made"
+	@echo "(lost it? $(BIN)/intake users remove $(DEMO_ADMIN), then make demo-admin prints a new one)"
 	@$(MAKE) --no-print-directory dashboard
 
 lint: $(STAMP)

@@ -1,29 +1,38 @@
 """Signing in: checking a password or an OpenID Connect identity against the registered
-users, slowing repeated failures down, and recording every attempt. No Streamlit here."""
+users, refusing attempts while a user name or a client address is locked out after repeated
+failures, and recording every attempt. No Streamlit here."""
 
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable
-from typing import Final
+from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
-from dashboards.settings import SignInThrottle
-from db import audit, users
+from dashboards import cookies
+from dashboards.settings import SignInLimits, sign_in_limits
+from db import audit, sessions, transactions, users
+from db.sign_in_limits import Counted, Limit, reserve, settle
 
-MAX_DOUBLINGS: Final = 32
-"""Beyond this many doublings the delay is at its cap anyway (and 2**n stays a small number)."""
+LOCAL_ADDRESS = "local"
+"""The address of a client Streamlit gives none for (one on the same machine)."""
 
 
-def failure_delay(failures: int, throttle: SignInThrottle) -> float:
-    """Seconds to wait before checking a password after `failures` recent failed sign-ins
-    for that name: none at first, then base, 2 x base, 4 x base, ... up to the cap."""
-    if failures <= 0 or throttle.base_seconds <= 0:
-        return 0.0
-    doublings = min(failures - 1, MAX_DOUBLINGS)
-    return float(min(throttle.max_seconds, throttle.base_seconds * 2**doublings))
+@dataclass(frozen=True, slots=True)
+class SignInResult:
+    """The user signed in, or None; when refused without a check, until when."""
+
+    user: users.User | None
+    locked_until: dt.datetime | None = None
+
+
+def counted_against(username: str, address: str, limits: SignInLimits) -> list[Counted]:
+    """The user name and the client address an attempt counts against, with their limits."""
+    return [
+        Counted(Limit("username", limits.per_username, limits.window, limits.lockout), username),
+        Counted(Limit("address", limits.per_address, limits.window, limits.lockout), address),
+    ]
 
 
 def sign_in_with_password(
@@ -31,27 +40,95 @@ def sign_in_with_password(
     username: str,
     password: str,
     *,
-    throttle: SignInThrottle,
-    sleep: Callable[[float], None] = time.sleep,
+    address: str | None = None,
+    limits: SignInLimits | None = None,
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
-) -> users.User | None:
-    """The user if the password is theirs, else None. Waits first according to the recent
-    failures for that name, then records the attempt (success or failure) in the audit log."""
-    with engine.connect() as connection:
-        failures = audit.recent_failed_sign_ins(
-            connection, username, window=throttle.window, now=now()
-        )
-    sleep(failure_delay(failures, throttle))
-    with engine.begin() as connection:
-        user = users.check_password(connection, username, password)
+) -> SignInResult:
+    """The user if the password is theirs. While the name or the address is locked out the
+    password is not even checked. Every attempt is recorded in the audit log.
+
+    Two short write transactions around the slow hash check, which holds no lock: the first
+    counts the attempt (or refuses it), the second settles it and records it."""
+    counted = counted_against(username, address or LOCAL_ADDRESS, limits or sign_in_limits())
+
+    def begin(connection: Connection) -> tuple[dt.datetime | None, str | None]:
+        locked_until = reserve(connection, counted, now())
+        if locked_until is not None:
+            details = {"refused": "locked out", "until": locked_until.isoformat()}
+            audit.record(connection, username, "sign_in_failed", details, at=now())
+            return locked_until, None
+        return None, users.stored_hash(connection, username)
+
+    locked_until, stored = transactions.write(engine, begin)
+    if locked_until is not None:
+        return SignInResult(None, locked_until)
+    matches = users.verify(stored, password)
+
+    def finish(connection: Connection) -> users.User | None:
+        user = None
+        if matches and stored is not None:
+            users.rehash_if_outdated(connection, username, stored, password)
+            user = users.get_user(connection, username)
+        settle(connection, counted, succeeded=user is not None, now=now())
         audit.record(connection, username, "sign_in" if user else "sign_in_failed", at=now())
-    return user
+        return user
+
+    return SignInResult(transactions.write(engine, finish))
 
 
 def sign_in_with_identity(engine: Engine, identity: str) -> users.User | None:
     """The registered user for an identity the OpenID Connect provider vouched for (their
     e-mail address), else None; either way recorded in the audit log."""
-    with engine.begin() as connection:
+
+    def record(connection: Connection) -> users.User | None:
         user = users.get_user(connection, identity)
         audit.record(connection, identity, "sign_in" if user else "sign_in_failed")
-    return user
+        return user
+
+    return transactions.write(engine, record)
+
+
+def open_browser_session(engine: Engine, user: users.User, method: str) -> str:
+    """Open a session for `user` who just signed in; the signed ticket that lets their
+    browser collect the session's cookie (once, within a minute)."""
+    token = transactions.write(
+        engine,
+        lambda connection: sessions.open_session(
+            connection, user.username, method, cookies.session_lifetime(), _now()
+        ),
+    )
+    return cookies.sign_ticket(token)
+
+
+def collect_cookie(engine: Engine, ticket: str | None) -> str | None:
+    """The signed cookie value for a valid ticket not used before, else None."""
+    token = cookies.token_of_ticket(ticket)
+    if token is None:
+        return None
+    collected = transactions.write(
+        engine, lambda connection: sessions.collect(connection, token, _now())
+    )
+    return cookies.sign_cookie(token) if collected else None
+
+
+def session_user(engine: Engine, cookie: str | None) -> tuple[users.User, str] | None:
+    """The registered user a browser's cookie signs in, and how they signed in; None for a
+    missing, forged, expired or signed-out cookie, or a user no longer registered."""
+    token = cookies.token_of_cookie(cookie, cookies.session_lifetime())
+    if token is None:
+        return None
+    with engine.connect() as connection:
+        found = sessions.find(connection, token, _now())
+        user = None if found is None else users.get_user(connection, found[0])
+    return None if user is None or found is None else (user, found[1])
+
+
+def end_session(engine: Engine, cookie: str | None) -> None:
+    """Sign the browser holding `cookie` out: its session opens nothing any more."""
+    token = cookies.token_of_cookie(cookie, cookies.session_lifetime())
+    if token is not None:
+        transactions.write(engine, lambda connection: sessions.revoke(connection, token, _now()))
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)

@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboards import audit_trail, queries, session, sidebar, states
+from dashboards import audit_trail, freshness, queries, session, sidebar, states
 from dashboards.database import DatabaseState, current_url, state_of
 
 PAGES = Path(__file__).parent / "app_pages"
@@ -66,7 +66,9 @@ try:
         sign_in = st.Page(PAGES / "sign_in.py", title="Sign in", icon=":material/login:")
         st.navigation([sign_in], position="hidden").run()
         st.stop()
+    version = freshness.current(url)
     sidebar.render_account(user)
+    freshness.render(version)
     sidebar.render_filters(queries.data_bounds(url))
     page = st.navigation({k: v for k, v in pages_for(user).items() if v})
     if page.url_path != "worklist":

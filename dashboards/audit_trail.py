@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboards.database import engine_for
 from dashboards.session import SignedIn
-from db import audit
+from db import audit, transactions
 
 WORKLIST_VIEW_KEY: Final = "worklist_recorded_view"
 """The worklist view (filters) last recorded in this session, while the worklist is open."""
@@ -18,8 +18,9 @@ WORKLIST_VIEW_KEY: Final = "worklist_recorded_view"
 
 def record(url: str, user: SignedIn, event: str, details: Mapping[str, Any]) -> None:
     """Append an event of `user` to the audit log."""
-    with engine_for(url).begin() as connection:
-        audit.record(connection, user.username, event, details)
+    transactions.write(
+        engine_for(url), lambda connection: audit.record(connection, user.username, event, details)
+    )
 
 
 def record_worklist_view(url: str, user: SignedIn, view: Mapping[str, Any]) -> None:

@@ -20,8 +20,24 @@ from dashboards.small_cells import (
 )
 from pipeline.contract.outputs import Mechanism
 
+ROW_HEIGHT_PX: Final = 35
+"""Streamlit's default table row height (the header row is as tall)."""
+CHARACTER_PX: Final = 8
+"""About the width of one character of table text, with room for the cell's padding below."""
+CELL_PADDING_PX: Final = 24
 HIDDEN_CHANGE: Final = f"Change not shown: it rests on {SMALL_CELL_MAX} cases or fewer."
 SHARE_COLUMN: Final = st.column_config.NumberColumn(format="%.1f%%")
+
+
+def table_height(rows: int) -> int:
+    """Pixels for a table to show its header and `rows` rows without scrolling."""
+    return (max(rows, 1) + 1) * ROW_HEIGHT_PX + 3
+
+
+def text_width(values: pl.Series) -> int:
+    """Pixels for a text column to show its longest value (or its name) whole."""
+    longest = max([len(str(values.name)), *(len(v) for v in values.drop_nulls())])
+    return longest * CHARACTER_PX + CELL_PADDING_PX
 
 
 def render_headline(totals: PeriodTotals, by_mechanism: dict[str, int], *, exact: bool) -> None:

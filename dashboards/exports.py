@@ -8,6 +8,7 @@ from typing import Any, Final
 import polars as pl
 import streamlit as st
 
+from dashboards import csv_files
 from dashboards.audit_trail import record
 from dashboards.session import SignedIn
 
@@ -21,7 +22,7 @@ def aggregate_download(
     rule: aggregate exports do, whoever exports."""
     st.download_button(
         "Download these counts (CSV)",
-        data=frame.write_csv().encode(),
+        data=csv_files.to_csv(frame),
         file_name=f"{name}.csv",
         mime=CSV_MIME,
         icon=":material/download:",

@@ -85,6 +85,29 @@ class DataBounds:
     clinics: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class DataVersion:
+    """The last successful pipeline run: the data the pages show is as of it."""
+
+    run_id: str | None
+    finished_at: dt.datetime | None
+
+
+def last_successful_run(url: str) -> DataVersion:
+    """Not cached: asked on every page run, so a run that has committed is seen at once."""
+    query = (
+        select(RUNS.c.run_id, RUNS.c.finished_at)
+        .where(RUNS.c.status == "success")
+        .order_by(RUNS.c.finished_at.desc())
+        .limit(1)
+    )
+    with engine_for(url).connect() as connection:
+        row = connection.execute(query).one_or_none()
+    return (
+        DataVersion(None, None) if row is None else DataVersion(row.run_id, _utc(row.finished_at))
+    )
+
+
 @cached
 def data_bounds(url: str) -> DataBounds | None:
     """What the filters can choose from; None while no case has been counted."""

@@ -10,6 +10,7 @@ from typing import Any, Final
 
 import polars as pl
 
+from dashboards import csv_files
 from dashboards.filters import Filters, label_of
 from pipeline.contract.outputs import Triage
 
@@ -104,7 +105,8 @@ def shown_cases(cases: pl.DataFrame, now: dt.datetime) -> pl.DataFrame:
 
 
 def export_csv(cases: pl.DataFrame, now: dt.datetime) -> bytes:
-    """Cases as a CSV file: contract field names, ISO 8601 times, reasons joined by `;`."""
+    """Cases as a CSV file: contract field names, ISO 8601 times, reasons joined by `;`, text
+    that a spreadsheet would run as a formula neutralised (`csv_files.to_csv`)."""
     exported = cases.select(
         "intake_id",
         "patient_ref",
@@ -115,7 +117,7 @@ def export_csv(cases: pl.DataFrame, now: dt.datetime) -> bytes:
         pl.col("triage_reasons").list.join(";").alias("triage_reasons"),
         "mechanism",
     )
-    return exported.write_csv().encode()
+    return csv_files.to_csv(exported)
 
 
 def shown_corrections(records: pl.DataFrame) -> pl.DataFrame:

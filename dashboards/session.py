@@ -1,19 +1,26 @@
 """Who is signed in to this browser session and what they may see.
 
-The signed-in user lives in `st.session_state`, which only the server can write. On every run
-the user is looked up again, so a removed user is signed out and a changed role applies at
-once.
+In a browser, the sign-in is the browser's signed, HttpOnly session cookie (see
+dashboards.server): every run finds its session and user again from the cookie the current
+connection brought, so a reload keeps someone signed in, and a Streamlit session id alone
+(without the cookie) signs no one in. Without a browser (AppTest) the signed-in user lives in
+`st.session_state`. Either way the user is looked up on every run, so a removed user is
+signed out and a changed role applies at once.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
+import os
+import urllib.parse
 from dataclasses import dataclass, replace
 from typing import Final, Literal
 
 import streamlit as st
 
-from dashboards.database import engine_for
+from dashboards import access, cookies
+from dashboards.database import current_url, engine_for
 from db import users
 
 SESSION_KEY: Final = "signed_in"
@@ -39,8 +46,31 @@ class SignedIn:
         return ROLE_NAMES.get(self.role, self.role)
 
 
+def in_browser() -> bool:
+    """True when a browser is connected (a real connection always sends headers; AppTest's
+    runs have none)."""
+    return bool(st.context.headers)
+
+
+def session_cookie() -> str | None:
+    """The session cookie the browser sent with this connection, if any."""
+    value = st.context.cookies.get(cookies.COOKIE_NAME)
+    return value if isinstance(value, str) else None
+
+
 def signed_in(url: str) -> SignedIn | None:
     """The user signed in to this session, still registered, with their current role."""
+    if in_browser():
+        found = access.session_user(engine_for(url), session_cookie())
+        if found is None:
+            st.session_state.pop(SESSION_KEY, None)
+            return None
+        found_user, method = found
+        signed = SignedIn(
+            found_user.username, found_user.role, "oidc" if method == "oidc" else "password"
+        )
+        st.session_state[SESSION_KEY] = signed
+        return signed
     session = st.session_state.get(SESSION_KEY)
     if not isinstance(session, SignedIn):
         return None
@@ -55,19 +85,46 @@ def signed_in(url: str) -> SignedIn | None:
     return session
 
 
-def start(user: users.User, method: SignInMethod) -> None:
-    """Make `user` the user of this session."""
-    st.session_state[SESSION_KEY] = SignedIn(user.username, user.role, method)
+def start(url: str, user: users.User, method: SignInMethod) -> None:
+    """Make `user` the user of this session. In a browser: open a session and send the
+    browser to collect its cookie (a new page load, signed in from then on)."""
+    if not in_browser():
+        st.session_state[SESSION_KEY] = SignedIn(user.username, user.role, method)
+        st.rerun()
+    ticket = access.open_browser_session(engine_for(url), user, method)
+    here = urllib.parse.urlsplit(st.context.url or "/").path or "/"
+    target = cookies.TICKET_ROUTE + "?" + urllib.parse.urlencode({"ticket": ticket, "next": here})
+    st.html(
+        f"<script>window.location.replace({json.dumps(target)});</script>",
+        unsafe_allow_javascript=True,
+    )
+    st.link_button("Continue to the dashboard", target, type="primary")
+    st.stop()
 
 
 def sign_out() -> None:
-    """Forget everything about this session (its filters too); with OpenID Connect, also
-    drop the identity cookie, or the next run would sign the same person in again."""
+    """Forget everything about this session (its filters too) and end the browser's session,
+    so its cookie opens nothing any more; with OpenID Connect, also drop the identity cookie,
+    or the next run would sign the same person in again."""
+    if in_browser():
+        access.end_session(engine_for(current_url()), session_cookie())
     session = st.session_state.get(SESSION_KEY)
     for key in list(st.session_state.keys()):
         del st.session_state[key]
     if isinstance(session, SignedIn) and session.method == "oidc":
         st.logout()
+
+
+def client_address() -> str | None:
+    """The browser's address as Streamlit sees the connection (None from the same machine);
+    behind the reverse proxy of deploy/ (DASHBOARD_BEHIND_PROXY=1), the X-Real-IP header that
+    proxy sets, since every connection then comes from the proxy."""
+    if os.environ.get("DASHBOARD_BEHIND_PROXY") == "1":
+        forwarded = st.context.headers.get("X-Real-IP")
+        if isinstance(forwarded, str) and forwarded:
+            return forwarded
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None  # no client (AppTest): none
 
 
 def oidc_configured() -> bool:

@@ -1,4 +1,4 @@
-"""The dashboard's tunables, in one place: cache lifetimes, page sizes, sign-in throttling.
+"""The dashboard's tunables, in one place: cache lifetimes, page sizes, sign-in limits.
 
 Values that a deployment (or a test) may change are read from the environment when used, not
 at import, so they can be changed without restarting the Python process.
@@ -37,27 +37,32 @@ POSTGRES_CONNECT_TIMEOUT_S: Final = 5
 
 
 @dataclass(frozen=True, slots=True)
-class SignInThrottle:
-    """How repeated failed sign-ins slow down: the n-th consecutive failure within `window`
-    makes the next attempt wait `base_seconds * 2**(n-1)`, at most `max_seconds`."""
+class SignInLimits:
+    """How many failed sign-ins within `window` lock a user name, or a client address, for
+    `lockout` (NIST SP 800-63B 5.2.2 allows at most 100 per account)."""
 
-    base_seconds: float
-    max_seconds: float
+    per_username: int
+    per_address: int
     window: dt.timedelta
+    lockout: dt.timedelta
 
 
-DEFAULT_THROTTLE: Final = SignInThrottle(
-    base_seconds=0.5, max_seconds=8.0, window=dt.timedelta(minutes=15)
+DEFAULT_LIMITS: Final = SignInLimits(
+    per_username=10,
+    per_address=30,
+    window=dt.timedelta(minutes=15),
+    lockout=dt.timedelta(minutes=15),
 )
 
 
-def sign_in_throttle() -> SignInThrottle:
-    """The throttle in force: DASHBOARD_SIGN_IN_DELAY_BASE and DASHBOARD_SIGN_IN_DELAY_MAX
-    (seconds) override the defaults; 0 turns the delay off (for tests)."""
-    base = os.environ.get("DASHBOARD_SIGN_IN_DELAY_BASE")
-    cap = os.environ.get("DASHBOARD_SIGN_IN_DELAY_MAX")
-    return SignInThrottle(
-        base_seconds=DEFAULT_THROTTLE.base_seconds if base is None else float(base),
-        max_seconds=DEFAULT_THROTTLE.max_seconds if cap is None else float(cap),
-        window=DEFAULT_THROTTLE.window,
+def sign_in_limits() -> SignInLimits:
+    """The limits in force: DASHBOARD_LOCKOUT_USERNAME_FAILURES,
+    DASHBOARD_LOCKOUT_ADDRESS_FAILURES and DASHBOARD_LOCKOUT_SECONDS override the defaults."""
+    env = os.environ.get
+    lockout = env("DASHBOARD_LOCKOUT_SECONDS")
+    return SignInLimits(
+        per_username=int(env("DASHBOARD_LOCKOUT_USERNAME_FAILURES", DEFAULT_LIMITS.per_username)),
+        per_address=int(env("DASHBOARD_LOCKOUT_ADDRESS_FAILURES", DEFAULT_LIMITS.per_address)),
+        window=DEFAULT_LIMITS.window,
+        lockout=DEFAULT_LIMITS.lockout if lockout is None else dt.timedelta(seconds=float(lockout)),
     )

@@ -13,7 +13,14 @@ from typing import Final
 
 import polars as pl
 
-from dashboards.small_cells import NOT_SHOWN, change_text, count_text, share
+from dashboards.small_cells import (
+    NOT_SHOWN,
+    SUPPRESSED,
+    change_text,
+    count_text,
+    is_small,
+    share,
+)
 from pipeline.contract.outputs import MECHANISMS, Mechanism, Triage
 
 CURRENT: Final = "current"
@@ -128,22 +135,7 @@ def mechanism_table(by_mechanism: dict[str, int], *, exact: bool) -> pl.DataFram
 def clinic_table(counts: pl.DataFrame, *, exact: bool) -> pl.DataFrame:
     """One row per clinic: cases, urgent cases, change against the previous period, the
     referred and compensatory shares and the cases of each mechanism."""
-    per_clinic = (
-        counts.group_by("clinic_id")
-        .agg(
-            _total(pl.col("period") == CURRENT).alias("cases"),
-            _total(pl.col("period") == PREVIOUS).alias("previous"),
-            _total((pl.col("period") == CURRENT) & (pl.col("triage") == Triage.URGENT.value)).alias(
-                "urgent"
-            ),
-            *(
-                _total((pl.col("period") == CURRENT) & (pl.col("mechanism") == m)).alias(m)
-                for m in MECHANISMS
-            ),
-        )
-        .sort("clinic_id")
-    )
-    rows = list(per_clinic.iter_rows(named=True))
+    rows = list(_per_clinic(counts).iter_rows(named=True))
     columns: dict[str, list[object]] = {
         "Clinic": [r["clinic_id"] for r in rows],
         "Cases": list(shown_counts((r["cases"] for r in rows), exact=exact)),
@@ -171,16 +163,13 @@ def clinic_table(counts: pl.DataFrame, *, exact: bool) -> pl.DataFrame:
 
 
 def weekly_export(weekly: pl.DataFrame, by: Iterable[str] = ()) -> pl.DataFrame:
-    """The weekly counts as an aggregate export: every count 1-10 shown as "<11" and the
-    shares resting on one left empty, whoever exports."""
+    """The weekly counts as an aggregate export: plain numbers, every count 1-10 written as
+    "<11" and the shares (unrounded, in %) resting on one left empty, whoever exports."""
     keys = ["week", *by]
     count_columns = ["cases", *MECHANISMS, "urgent"]
     exported = weekly.select(
         *keys,
-        *(
-            pl.Series(c, list(shown_counts(weekly[c].to_list(), exact=False)), pl.String)
-            for c in count_columns
-        ),
+        *(pl.Series(c, exported_counts(weekly[c].to_list()), pl.String) for c in count_columns),
     )
     shares = {
         f"{m}_share_pct": [
@@ -189,8 +178,45 @@ def weekly_export(weekly: pl.DataFrame, by: Iterable[str] = ()) -> pl.DataFrame:
         for m in HEADLINE_MECHANISMS
     }
     return exported.with_columns(
-        pl.Series(name, values, pl.Float64).round(1) for name, values in shares.items()
+        pl.Series(name, values, pl.Float64) for name, values in shares.items()
     )
+
+
+def clinic_export(counts: pl.DataFrame) -> pl.DataFrame:
+    """The clinics table as an aggregate export, data rather than text: per clinic the cases
+    now and in the previous period, the change (empty where a small cell would show through
+    or there is no earlier data), urgent cases, the referred and compensatory shares
+    (unrounded, in %) and the cases of each mechanism; counts 1-10 written as "<11"."""
+    rows = list(_per_clinic(counts).iter_rows(named=True))
+    changes = [_exported_change(r["cases"], r["previous"]) for r in rows]
+    columns: dict[str, pl.Series] = {
+        "clinic_id": pl.Series([r["clinic_id"] for r in rows], dtype=pl.String),
+        "cases": pl.Series(exported_counts(r["cases"] for r in rows), dtype=pl.String),
+        "previous_cases": pl.Series(exported_counts(r["previous"] for r in rows), dtype=pl.String),
+        "change": pl.Series([c[0] for c in changes], dtype=pl.Int64),
+        "change_pct": pl.Series([c[1] for c in changes], dtype=pl.Float64),
+        "urgent": pl.Series(exported_counts(r["urgent"] for r in rows), dtype=pl.String),
+    }
+    for mechanism in HEADLINE_MECHANISMS:
+        columns[f"{mechanism}_share_pct"] = pl.Series(
+            [share(r[mechanism], r["cases"], exact=False) for r in rows], dtype=pl.Float64
+        )
+    for mechanism in MECHANISMS:
+        columns[mechanism] = pl.Series(exported_counts(r[mechanism] for r in rows), dtype=pl.String)
+    return pl.DataFrame(columns)
+
+
+def exported_counts(counts: Iterable[int]) -> list[str]:
+    """Counts for a file: the number without separators, "<11" for a small cell."""
+    return [SUPPRESSED if is_small(int(n)) else str(int(n)) for n in counts]
+
+
+def _exported_change(current: int, previous: int) -> tuple[int | None, float | None]:
+    """The change and the change in % for a file; none where `change_text` would show
+    none, or with nothing to compare with."""
+    if previous == 0 or change_text(current, previous, exact=False) is None:
+        return None, None
+    return current - previous, 100.0 * (current - previous) / previous
 
 
 def shown_counts(counts: Iterable[int], *, exact: bool) -> list[int] | list[str]:
@@ -203,6 +229,25 @@ def shown_counts(counts: Iterable[int], *, exact: bool) -> list[int] | list[str]
 
 def _count_dtype(exact: bool) -> type[pl.DataType]:
     return pl.Int64 if exact else pl.String
+
+
+def _per_clinic(counts: pl.DataFrame) -> pl.DataFrame:
+    """Per clinic: cases now and before, urgent cases, and the cases of each mechanism."""
+    return (
+        counts.group_by("clinic_id")
+        .agg(
+            _total(pl.col("period") == CURRENT).alias("cases"),
+            _total(pl.col("period") == PREVIOUS).alias("previous"),
+            _total((pl.col("period") == CURRENT) & (pl.col("triage") == Triage.URGENT.value)).alias(
+                "urgent"
+            ),
+            *(
+                _total((pl.col("period") == CURRENT) & (pl.col("mechanism") == m)).alias(m)
+                for m in MECHANISMS
+            ),
+        )
+        .sort("clinic_id")
+    )
 
 
 def _total(condition: pl.Expr) -> pl.Expr:

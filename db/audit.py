@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select
+from sqlalchemy import Connection, insert
 
 from db.models import AUDIT_EVENTS, USERNAME_LENGTH, AuditEvent, table_of
 
@@ -33,25 +33,3 @@ def record(
             at=at or dt.datetime.now(dt.UTC),
         )
     )
-
-
-def recent_failed_sign_ins(
-    connection: Connection, username: str, *, window: dt.timedelta, now: dt.datetime
-) -> int:
-    """Failed sign-ins for `username` within `window` before `now` and after its last
-    successful sign-in: what slows the next attempt down."""
-    name = username[:USERNAME_LENGTH]
-    last_success = (
-        select(func.max(EVENTS.c.at))
-        .where(EVENTS.c.username == name, EVENTS.c.event == "sign_in")
-        .scalar_subquery()
-    )
-    count = connection.execute(
-        select(func.count()).where(
-            EVENTS.c.username == name,
-            EVENTS.c.event == "sign_in_failed",
-            EVENTS.c.at > now - window,
-            EVENTS.c.at > func.coalesce(last_success, now - window),
-        )
-    ).scalar_one()
-    return int(count)

@@ -515,6 +515,43 @@ class AuditEvent(Base):
     __table_args__ = (Index(None, "at"), Index(None, "username", "event", "at"))
 
 
+SIGN_IN_METHODS = ("password", "oidc")
+LIMIT_SCOPES = ("username", "address")
+"""What failed sign-ins are counted against: the name typed, and the client's address."""
+
+
+class SignInLimit(Base):
+    """Failed sign-ins counted against one user name or one client address (NIST SP 800-63B
+    5.2.2), across every dashboard session and server process: how many since
+    `window_started_at`, and until when further attempts are refused (`locked_until`)."""
+
+    __tablename__ = "sign_in_limits"
+
+    scope: Mapped[str] = mapped_column(_enum(LIMIT_SCOPES, "limit_scope"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(USERNAME_LENGTH), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    window_started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DashboardSession(Base):
+    """A signed-in browser: the hash of the random token its signed, HttpOnly cookie holds,
+    whose it is, until when it holds, when the browser collected its cookie (once only) and
+    when it was signed out. The token itself is never stored."""
+
+    __tablename__ = "dashboard_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(USERNAME_LENGTH))
+    method: Mapped[str] = mapped_column(_enum(SIGN_IN_METHODS, "sign_in_method"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    collected_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index(None, "username"),)
+
+
 __all__ = [
     "AlertLedgerEntry",
     "AuditEvent",
@@ -522,6 +559,7 @@ __all__ = [
     "CaseClassification",
     "CaseVersion",
     "DailyCaseCount",
+    "DashboardSession",
     "DashboardUser",
     "FollowUpEvent",
     "FollowUpItem",
@@ -529,6 +567,7 @@ __all__ = [
     "IntakeCase",
     "PipelineRun",
     "QuarantinedRecord",
+    "SignInLimit",
     "ValidatedRecord",
     "table_of",
 ]

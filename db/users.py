@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import secrets
 from dataclasses import dataclass
 from typing import Final
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, delete, insert, select, update
+from zxcvbn import zxcvbn
 
 from db.models import ROLES, USERNAME_LENGTH, DashboardUser, table_of
 
@@ -25,6 +27,11 @@ USERS = table_of(DashboardUser)
 USERNAME_PATTERN: Final = re.compile(rf"[A-Za-z0-9_.@+-]{{1,{USERNAME_LENGTH}}}")
 """A username: 1-128 letters, digits and `_ . @ + -` (an e-mail address fits, for OIDC)."""
 MIN_PASSWORD_LENGTH: Final = 10
+MIN_PASSWORD_SCORE: Final = 3
+"""zxcvbn's score: 3 is "safely unguessable" (about 10^8 guesses and more)."""
+ZXCVBN_MAX_LENGTH: Final = 100
+"""zxcvbn's time grows quickly with length; the first 100 characters are judged."""
+GENERATED_PASSWORD_BYTES: Final = 18
 
 HASH_PARAMETERS: Final = profiles.RFC_9106_LOW_MEMORY
 _HASHER = PasswordHasher.from_parameters(HASH_PARAMETERS)
@@ -55,6 +62,25 @@ def hash_password(password: str) -> str:
     return _HASHER.hash(password)
 
 
+def check_new_password(password: str, username: str) -> None:
+    """Refuse a new password that is short, common, found in breaches, repetitive, a sequence
+    or made of the user name (NIST SP 800-63B 3.1.1.2), as zxcvbn judges it: its guess-count
+    score must be at least MIN_PASSWORD_SCORE of 4. The error says why, never the password."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    verdict = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=[username])
+    if int(verdict["score"]) < MIN_PASSWORD_SCORE:
+        feedback = verdict["feedback"]
+        reason = feedback["warning"] or "It is too easy to guess."
+        advice = " ".join(feedback["suggestions"])
+        raise UserError(f"that password is too easy to guess: {reason} {advice}".strip())
+
+
+def generate_password() -> str:
+    """A random password for a user made by a script (24 URL-safe characters, 144 bits)."""
+    return secrets.token_urlsafe(GENERATED_PASSWORD_BYTES)
+
+
 def add_user(
     connection: Connection,
     username: str,
@@ -71,6 +97,8 @@ def add_user(
         raise UserError(f"invalid role {role!r}: one of {', '.join(ROLES)}")
     if get_user(connection, username) is not None:
         raise UserError(f"user {username!r} already exists")
+    if password is not None:
+        check_new_password(password, username)
     created_at = now or dt.datetime.now(dt.UTC)
     connection.execute(
         insert(USERS).values(
@@ -114,21 +142,38 @@ def check_password(connection: Connection, username: str, password: str) -> User
     """The user if `password` is theirs, else None (unknown user, no password, wrong one).
 
     A hash made with older parameters is replaced by a current one on success."""
-    stored = connection.execute(
+    stored = stored_hash(connection, username)
+    if not verify(stored, password) or stored is None:
+        return None
+    rehash_if_outdated(connection, username, stored, password)
+    return get_user(connection, username)
+
+
+def stored_hash(connection: Connection, username: str) -> str | None:
+    """The password hash of `username`; None for an unknown user or one without a password."""
+    stored: str | None = connection.execute(
         select(USERS.c.password_hash).where(USERS.c.username == username)
     ).scalar_one_or_none()
+    return stored
+
+
+def verify(stored: str | None, password: str) -> bool:
+    """True if `password` matches the hash `stored`. Without a hash, a dummy one is verified
+    instead, so an unknown name costs the same time as a known one."""
     if stored is None:
         _verify(_dummy_hash(), password)
-        return None
-    if not _verify(stored, password):
-        return None
+        return False
+    return _verify(stored, password)
+
+
+def rehash_if_outdated(connection: Connection, username: str, stored: str, password: str) -> None:
+    """Replace a hash made with older parameters by a current one (after a successful check)."""
     if _HASHER.check_needs_rehash(stored):
         connection.execute(
             update(USERS)
-            .where(USERS.c.username == username)
+            .where(USERS.c.username == username, USERS.c.password_hash == stored)
             .values(password_hash=_HASHER.hash(password))
         )
-    return get_user(connection, username)
 
 
 def _verify(stored: str, password: str) -> bool:

@@ -27,6 +27,11 @@ APPLICATION_TABLES = {
     "case_classifications",
     "dashboard_users",
     "audit_events",
+    "sign_in_limits",
+    "dashboard_sessions",
+    "alert_ledger",
+    "follow_up_items",
+    "follow_up_events",
 }
 
 
@@ -165,7 +170,11 @@ def test_the_enum_check_migration_changes_only_the_form_of_sqlite_enum_checks(
         others = {k: v for k, v in after[table].items() if k != "checks"}
         assert others == {k: v for k, v in before[table].items() if k != "checks"}, table
     enum_columns = [
-        c for t in Base.metadata.tables.values() for c in t.c if isinstance(c.type, Enum)
+        c
+        for t in Base.metadata.tables.values()
+        if t.name in before  # tables that later revisions add are made in the new form
+        for c in t.c
+        if isinstance(c.type, Enum)
     ]
     assert rewritten == len(enum_columns)
 

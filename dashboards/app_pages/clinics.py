@@ -39,7 +39,7 @@ components.render_share_chart(charts.clinic_share_chart(shares), shares)
 
 components.render_small_cell_note(exact=user.is_admin)
 exports.aggregate_download(
-    shaping.clinic_table(counts, exact=False),
+    shaping.clinic_export(counts),
     name="clinics",
     url=url,
     user=user,

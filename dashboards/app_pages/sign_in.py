@@ -1,10 +1,10 @@
 """Sign in: the only page anyone sees before signing in. With a password by default; through
 the deployment's OpenID Connect provider when `.streamlit/secrets.toml` has an [auth] section.
-Every attempt is recorded; repeated failures for a name slow down."""
+Every attempt is recorded; repeated failures lock a name or an address out for a while."""
 
 import streamlit as st
 
-from dashboards import access, session, settings, states
+from dashboards import access, session, states
 from dashboards.database import current_url, engine_for
 from db import users
 
@@ -40,8 +40,7 @@ if session.oidc_configured():
     if not st.session_state.get(OIDC_REFUSAL_KEY):
         user = access.sign_in_with_identity(engine, str(identity))
         if user is not None:
-            session.start(user, "oidc")
-            st.rerun()
+            session.start(url, user, "oidc")
         st.session_state[OIDC_REFUSAL_KEY] = True
     st.error(
         f"{identity} may not use this dashboard yet. An administrator can let you in with "
@@ -63,15 +62,20 @@ with st.form("sign_in", clear_on_submit=True, enter_to_submit=True):
     submitted = st.form_submit_button("Sign in", type="primary", key="sign_in")
 
 if submitted:
-    user = (
+    result = (
         access.sign_in_with_password(
-            engine, username.strip(), password, throttle=settings.sign_in_throttle()
+            engine, username.strip(), password, address=session.client_address()
         )
         if username.strip() and password
-        else None
+        else access.SignInResult(None)
     )
-    if user is None:
+    if result.locked_until is not None:
+        st.error(
+            f"Too many failed sign-ins for this name or from this address. Try again after "
+            f"{result.locked_until:%H:%M} UTC.",
+            icon=":material/lock_clock:",
+        )
+    elif result.user is None:
         st.error("Unknown username or wrong password.", icon=":material/block:")
     else:
-        session.start(user, "password")
-        st.rerun()
+        session.start(url, result.user, "password")

@@ -6,11 +6,24 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboards import audit_trail, exports, queries, red_flags, session, sidebar, states
+from dashboards import (
+    audit_trail,
+    components,
+    exports,
+    queries,
+    red_flags,
+    session,
+    sidebar,
+    states,
+)
 from dashboards.database import current_url
 from dashboards.filters import label_of
 from dashboards.settings import EXPORT_ROW_LIMIT, WORKLIST_PAGE_SIZE
 from pipeline.contract.outputs import TRIAGE_REASONS
+
+PAGE_KEY = "worklist_page"
+LISTED_KEY = "worklist_listed"
+"""The query whose cases the page shows: when the filters change, paging starts again."""
 
 user = session.current()
 session.refuse_unless_admin(user)
@@ -51,6 +64,7 @@ with levels_column:
         format_func=label_of,
         key="worklist_levels",
         help="None chosen: both.",
+        persist_state="session",
     )
 with reason_column:
     reason = st.selectbox(
@@ -58,27 +72,41 @@ with reason_column:
         (None, *TRIAGE_REASONS),
         format_func=lambda r: "Any" if r is None else label_of(r),
         key="worklist_reason",
+        persist_state="session",
     )
 query = red_flags.WorklistQuery(filters, tuple(levels), reason)
 audit_trail.record_worklist_view(url, user, query.as_record())
+if st.session_state.get(LISTED_KEY) != query:
+    st.session_state[PAGE_KEY] = 1  # another list of cases starts at its newest
+    st.session_state[LISTED_KEY] = query
 
-result = queries.worklist_page(url, query, st.session_state.get("worklist_page", 1))
+result = queries.worklist_page(url, query, st.session_state.get(PAGE_KEY, 1))
 pages = red_flags.page_count(result.total, WORKLIST_PAGE_SIZE)
-if st.session_state.get("worklist_page", 1) > pages:
-    st.session_state["worklist_page"] = pages
+if st.session_state.get(PAGE_KEY, 1) > pages:
+    st.session_state[PAGE_KEY] = pages
     result = queries.worklist_page(url, query, pages)
 if result.total == 0:
     states.render_no_matches()
     st.stop()
 
 with page_column:
-    page = st.number_input("Page", min_value=1, max_value=pages, key="worklist_page")
+    page = st.number_input(
+        "Page", min_value=1, max_value=pages, key=PAGE_KEY, persist_state="session"
+    )
 first = (int(page) - 1) * WORKLIST_PAGE_SIZE + 1
 st.caption(f"Cases {first:,}-{first + result.cases.height - 1:,} of {result.total:,}.")
+shown = red_flags.shown_cases(result.cases, now)
 st.dataframe(
-    red_flags.shown_cases(result.cases, now),
+    shown,
     hide_index=True,
-    column_config={"Intake (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")},
+    height=components.table_height(shown.height),  # every row of the page, no inner scrolling
+    column_config={
+        "Intake (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+        "Intake id": st.column_config.TextColumn(width=components.text_width(shown["Intake id"])),
+        "Patient ref": st.column_config.TextColumn(
+            width=components.text_width(shown["Patient ref"])
+        ),
+    },
     alt="Urgent and evaluate cases, newest first",
 )
 

@@ -51,6 +51,13 @@ def add(
             "--oidc", help="No password: the user signs in through the OpenID Connect provider."
         ),
     ] = False,
+    generate_password: Annotated[
+        bool,
+        typer.Option(
+            "--generate-password",
+            help="Make a random password and print it once (for scripts such as `make demo`).",
+        ),
+    ] = False,
     if_missing: Annotated[
         bool,
         typer.Option("--if-missing", help="Do nothing (and succeed) when the user already exists."),
@@ -66,7 +73,9 @@ def add(
             if if_missing and users.get_user(connection, name) is not None:
                 typer.echo(f"user {name} already exists: unchanged")
                 return
-            if not oidc and password is None:
+            if generate_password and not oidc:
+                password = users.generate_password()
+            elif not oidc and password is None:
                 password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
             users.add_user(connection, name, role, None if oidc else password)
     except users.UserError as exc:
@@ -76,6 +85,8 @@ def add(
         engine.dispose()
     how = "through OpenID Connect" if oidc else "with a password"
     typer.echo(f"added {role} {name} (signs in {how})")
+    if generate_password and not oidc:
+        typer.echo(f"password for {name} (shown once, not stored): {password}")
 
 
 @app.command(name="list")

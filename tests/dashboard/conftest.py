@@ -86,7 +86,7 @@ def _seeded(url: str) -> Iterator[str]:
 
 @pytest.fixture
 def dashboard_env(monkeypatch: pytest.MonkeyPatch, database_url: str) -> str:
-    """Point the dashboard at the test's own database, without sign-in delays."""
+    """Point the dashboard at the test's own database."""
     return _point_at(monkeypatch, database_url)
 
 
@@ -110,7 +110,6 @@ def open_standard_app(standard_env: str) -> OpenApp:
 
 def _point_at(monkeypatch: pytest.MonkeyPatch, url: str) -> str:
     monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("DASHBOARD_SIGN_IN_DELAY_BASE", "0")
     return url
 
 

@@ -1,9 +1,11 @@
-"""End to end: the real Streamlit server on a free localhost port, on a SQLite database filled
-with the standard data, driven in headless Chromium (Debian's, never a downloaded browser)
-through Playwright. An administrator signs in and opens every page; the headline numbers are
-checked against the database; each page is saved as a screenshot under
-test-artifacts/screenshots/. A viewer then finds no worklist, even by its URL (a new page
-load is a new session: "page not found", then the sign-in form, then the overview).
+"""End to end: the real dashboard server (dashboards/server.py) on a free localhost port, on a
+SQLite database filled with the standard data, driven in headless Chromium (Debian's, never a
+downloaded browser) through Playwright. An administrator signs in and opens every page; the
+headline numbers are checked against the database; each page is saved as a screenshot under
+test-artifacts/screenshots/; a reload keeps the administrator signed in (HttpOnly cookie); the
+export's download file answers no one without that cookie, and no one after sign-out; the
+table toolbar offers no download. A viewer finds no worklist, even by its URL. Two browsers
+sign in at the same moment and both get in, both audited. No session id reaches the log.
 
 Skipped, saying how to enable it, when /usr/bin/chromium is missing; under CI=true that is a
 failure instead.
@@ -13,13 +15,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import http.client
 import io
-import os
-import socket
-import subprocess
-import sys
-import time
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Final
@@ -32,8 +29,8 @@ from db import migrate
 from db.engine import make_engine
 from db.models import DailyCaseCount, IngestedFile
 from tests.conftest import IN_CI
-from tests.dashboard import seed
-from tests.dashboard.conftest import APP
+from tests.dashboard import seed, served
+from tests.dashboard.conftest import audit_events
 
 CHROMIUM: Final = Path("/usr/bin/chromium")
 CHROMIUM_ARGS: Final = (
@@ -48,7 +45,6 @@ CHROMIUM_ARGS: Final = (
 SCREENSHOTS: Final = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 VIEWPORT: Final = ViewportSize(width=1400, height=2200)
 """Tall enough for the longest page: Streamlit scrolls inside the page, not the window."""
-SERVER_START_TIMEOUT_S: Final = 60
 PAGE_TIMEOUT_MS: Final = 30_000
 CHART_DRAW_MS: Final = 800
 """Charts draw after their data arrives."""
@@ -84,56 +80,25 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="module")
-def server(database: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`streamlit run dashboards/app.py` started from another directory (its configuration
-    must come from next to the app), on a free port; the base URL."""
-    port = _free_port()
-    workdir = tmp_path_factory.mktemp("server")
-    log = (workdir / "streamlit.log").open("w")
-    env = os.environ | {
-        "DATABASE_URL": database.url.render_as_string(hide_password=False),
-        "DASHBOARD_SIGN_IN_DELAY_BASE": "0",
-    }
-    command = [sys.executable, "-m", "streamlit", "run", str(APP)]
-    command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
-    process = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_healthy(port, process)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
-    server_log = (workdir / "streamlit.log").read_text()
-    assert "Traceback" not in server_log, server_log
+def served_dashboard(
+    database: Engine, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[served.Served]:
+    """`streamlit run dashboards/server.py` started from another directory (its configuration
+    must come from next to the app), on a free port."""
+    url = database.url.render_as_string(hide_password=False)
+    with served.dashboard(url, tmp_path_factory.mktemp("server")) as running:
+        yield running
+    log = running.log.read_text()
+    assert not served_session_ids(log), "session ids must stay out of the log"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+@pytest.fixture(scope="module")
+def server(served_dashboard: served.Served) -> str:
+    return served_dashboard.base
 
 
-def _wait_until_healthy(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        try:
-            connection.request("GET", "/_stcore/health")
-            if connection.getresponse().read() == b"ok":
-                return
-        except OSError:
-            time.sleep(0.3)
-        finally:
-            connection.close()
-    raise RuntimeError(f"streamlit did not answer on port {port} in {SERVER_START_TIMEOUT_S} s")
+def served_session_ids(log: str) -> list[str]:
+    return re.findall(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", log)
 
 
 def _sign_in(page: Page, base: str, username: str) -> None:
@@ -204,11 +169,28 @@ def test_an_administrator_signs_in_and_reads_every_page_in_a_real_browser(
     ]
     expect(page.get_by_text(f"Cases 1-{len(follow_up)} of {len(follow_up)}.")).to_be_visible()
     _screenshot(page, "3_worklist", "Export the worklist (CSV)")
+    box = page.get_by_test_id("stDataFrame").first.bounding_box()
+    assert box is not None
+    assert box["height"] >= (len(follow_up) + 1) * 35, "every row of the page, no inner scroll"
+    page.get_by_test_id("stDataFrame").first.hover()
+    expect(page.get_by_role("button", name="Download as CSV")).to_have_count(0)
     with page.expect_download() as download:
         page.get_by_role("button", name="Export the worklist (CSV)").click()
     exported = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
     assert [row["intake_id"] for row in exported][:1] == ["north-current-000"]
     assert {row["intake_id"] for row in exported} == {c.intake_id for c in follow_up}
+    file_path = download.value.url.removeprefix(server)
+    assert file_path.startswith("/media/")
+    assert served.get(server, file_path)[0] == 404, "no download file without a signed-in browser"
+    session_cookie = next(c for c in context.cookies() if c["name"] == "dashboard_session")
+    assert session_cookie["httpOnly"]
+    assert session_cookie["expires"] > dt.datetime.now(dt.UTC).timestamp()
+    assert served.get(server, file_path, cookie=session_cookie["value"])[0] == 200
+
+    page.reload()
+    expect(page.get_by_role("heading", name="Red-flag worklist", exact=True)).to_be_visible(
+        timeout=PAGE_TIMEOUT_MS
+    )
 
     _open(page, "Data quality", "Data quality")
     with database.connect() as connection:
@@ -216,7 +198,12 @@ def test_an_administrator_signs_in_and_reads_every_page_in_a_real_browser(
     assert _metric(page, "Records received") == str(received) == "79"
     assert _metric(page, "Status") == "Succeeded"
     expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
-    _screenshot(page, "4_data_quality", "events; page 1 of 1.")
+    _screenshot(page, "4_data_quality", "events; page 1 of")
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    assert served.get(server, file_path, cookie=session_cookie["value"])[0] == 404
+    page.reload()
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     context.close()
 
 
@@ -234,7 +221,28 @@ def test_a_viewer_in_a_real_browser_sees_small_cells_and_no_worklist_even_by_url
         timeout=PAGE_TIMEOUT_MS
     )
     page.get_by_role("button", name="Close").click()
-    _sign_in_here(page, seed.VIEWER)
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
     expect(page.get_by_role("heading", name="Red-flag worklist")).to_have_count(0)
     expect(page.get_by_text("Export the worklist (CSV)")).to_have_count(0)
     context.close()
+
+
+def test_two_browsers_signing_in_at_the_same_moment_both_get_in_and_are_audited(
+    browser: Browser, server: str, database: Engine
+) -> None:
+    before = len(audit_events(database))
+    contexts = [browser.new_context(viewport=VIEWPORT) for _ in range(2)]
+    pages = [context.new_page() for context in contexts]
+    for page in pages:
+        page.goto(server)
+        page.get_by_role("textbox", name="Username").fill(seed.ADMIN)
+        page.get_by_role("textbox", name="Password").fill(seed.PASSWORD)
+    for page in pages:  # the second click goes out before the first sign-in is answered
+        page.get_by_role("button", name="Sign in").click(no_wait_after=True)
+    for page in pages:
+        expect(page.get_by_role("heading", name="Overview")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+        assert _metric(page, "Cases") == "46"
+    events = audit_events(database)[before:]
+    assert [(name, event) for name, event, _ in events] == [(seed.ADMIN, "sign_in")] * 2
+    for context in contexts:
+        context.close()

@@ -118,32 +118,34 @@ def _sign_in(at: AppTest, username: str, password: str) -> AppTest:
     return at.button(key="sign_in").click().run()
 
 
-def test_wrong_passwords_are_refused_and_each_repeated_failure_waits_longer(
+def test_after_repeated_failures_a_name_is_locked_out_then_the_right_password_gets_through(
     seeded_engine: Engine, dashboard_env: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    base = 0.25
-    monkeypatch.setenv("DASHBOARD_SIGN_IN_DELAY_BASE", str(base))
-    monkeypatch.setenv("DASHBOARD_SIGN_IN_DELAY_MAX", "4")
+    lockout_s = 1.5
+    monkeypatch.setenv("DASHBOARD_LOCKOUT_USERNAME_FAILURES", "3")
+    monkeypatch.setenv("DASHBOARD_LOCKOUT_SECONDS", str(lockout_s))
     at = _app()
-    took: list[float] = []
     for _ in range(3):
-        started = time.monotonic()
         _sign_in(at, seed.ADMIN, "not the password")
-        took.append(time.monotonic() - started)
         assert [e.value for e in at.error] == ["Unknown username or wrong password."]
         _assert_only_the_sign_in_form(at)
-    assert took[1] >= base
-    assert took[2] >= 2 * base
-    started = time.monotonic()
+    locked_at = time.monotonic()
     _sign_in(at, seed.ADMIN, seed.PASSWORD)
-    assert time.monotonic() - started >= 4 * base  # after three failures
+    assert "Too many failed sign-ins" in at.error[0].value
+    _assert_only_the_sign_in_form(at)
+    time.sleep(max(0.0, lockout_s - (time.monotonic() - locked_at)) + 0.2)
+    _sign_in(at, seed.ADMIN, seed.PASSWORD)
     assert [t.value for t in at.title] == ["Overview"]
-    assert [e for _, e, _ in audit_events(seeded_engine)] == [
+    events = audit_events(seeded_engine)
+    assert [e for _, e, _ in events] == [
+        "sign_in_failed",
         "sign_in_failed",
         "sign_in_failed",
         "sign_in_failed",
         "sign_in",
     ]
+    assert events[3][2] is not None
+    assert events[3][2]["refused"] == "locked out"
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboards import access, charts, quality_tables, red_flags, shaping
+from dashboards import charts, quality_tables, red_flags, shaping
 from dashboards.filters import (
     Filters,
     clamp_period,
@@ -23,7 +23,6 @@ from dashboards.filters import (
     period_from_widget,
     period_to_hold,
 )
-from dashboards.settings import SignInThrottle
 from dashboards.small_cells import SMALL_CELL_MAX
 from pipeline.contract.outputs import MECHANISMS, TRIAGE_LEVELS
 
@@ -218,22 +217,6 @@ def test_the_mechanism_table_lists_all_five_with_shares() -> None:
     assert viewer["Cases"].to_list() == ["30", "<11", "0", "0", "0"]
     assert viewer["Share (%)"][0] == pytest.approx(100 * 30 / 35)
     assert viewer["Share (%)"][1] is None
-
-
-@given(st.integers(0, 200))
-def test_the_sign_in_delay_starts_at_zero_doubles_and_stops_at_its_cap(failures: int) -> None:
-    throttle = SignInThrottle(0.5, 8.0, dt.timedelta(minutes=15))
-    delay = access.failure_delay(failures, throttle)
-    assert 0.0 <= delay <= throttle.max_seconds
-    assert access.failure_delay(failures + 1, throttle) >= delay
-    if failures == 0:
-        assert delay == 0.0
-    elif failures <= 4:
-        assert delay == 0.5 * 2 ** (failures - 1)
-
-
-def test_a_zero_base_turns_the_sign_in_delay_off() -> None:
-    assert access.failure_delay(50, SignInThrottle(0.0, 8.0, dt.timedelta(minutes=1))) == 0.0
 
 
 @given(

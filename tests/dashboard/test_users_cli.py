@@ -96,6 +96,42 @@ def test_a_bad_role_or_short_password_is_refused(
     assert "at least 10 characters" in short.output
 
 
+def test_a_generated_password_is_printed_once_and_signs_in(
+    migrated_engine: Engine, database_url: str
+) -> None:
+    command = ["users", "add", "demo-admin", "--role", "admin", "--url", database_url]
+    added = runner.invoke(app, [*command, "--generate-password", "--if-missing"])
+    assert added.exit_code == 0, added.output
+    password = added.output.splitlines()[-1].rsplit(": ", 1)[1]
+    with migrated_engine.connect() as connection:
+        assert users.check_password(connection, "demo-admin", password) is not None
+    again = runner.invoke(app, [*command, "--generate-password", "--if-missing"])
+    assert "already exists: unchanged" in again.output
+    assert "password for" not in again.output
+
+
+def test_a_common_password_is_refused_saying_why(
+    migrated_engine: Engine, database_url: str
+) -> None:
+    refused = runner.invoke(
+        app,
+        [
+            "users",
+            "add",
+            "x",
+            "--role",
+            "viewer",
+            "--password",
+            "password12",
+            "--url",
+            database_url,
+        ],
+    )
+    assert refused.exit_code == 2
+    assert "too easy to guess" in refused.output
+    assert "password12" not in refused.output
+
+
 def test_users_commands_say_to_migrate_an_unmigrated_database(database_url: str) -> None:
     listed = runner.invoke(app, ["users", "list", "--url", database_url])
     assert listed.exit_code == 1
