@@ -478,7 +478,15 @@ ROLES = ("admin", "viewer")
 """Dashboard roles: an `admin` also sees the red-flag worklist, exact small counts and the
 audit log; a `viewer` sees aggregates with small cells suppressed."""
 
-AUDIT_EVENTS = ("sign_in", "sign_in_failed", "worklist_opened", "export")
+AUDIT_EVENTS = (
+    "sign_in",
+    "sign_in_failed",
+    "worklist_opened",
+    "export",
+    "case_opened",
+    "follow_up_changed",
+    "case_searched",
+)
 """What the dashboard records about its users."""
 
 
