@@ -35,11 +35,25 @@ def pages_for(user: session.SignedIn) -> dict[str, list[st.Page]]:
         icon=":material/local_hospital:",
         help="The overview's numbers for each clinic side by side.",
     )
-    worklist = st.Page(
-        PAGES / "worklist.py",
+    follow_up = st.Page(
+        PAGES / "follow_up.py",
         title="Red-flag worklist",
         icon=":material/flag:",
-        help="Urgent and evaluate cases, newest first, to follow up. Administrators only.",
+        help="Follow-up items to work to closure: open first, urgent first, the longest "
+        "waiting first. Administrators only.",
+    )
+    case = st.Page(
+        PAGES / "case.py",
+        title="Case",
+        icon=":material/person:",
+        help="One case in full: findings, classification, versions, follow-up.",
+    )
+    worklist = st.Page(
+        PAGES / "worklist.py",
+        title="Red-flag cases",
+        icon=":material/list:",
+        help="Every urgent and evaluate case in the period, newest first, and its export. "
+        "Administrators only.",
     )
     quality = st.Page(
         PAGES / "data_quality.py",
@@ -47,8 +61,8 @@ def pages_for(user: session.SignedIn) -> dict[str, list[st.Page]]:
         icon=":material/fact_check:",
         help="Last pipeline run, freshness per clinic, files, quarantine, rules version.",
     )
-    follow_up = [worklist] if user.is_admin else []
-    return {"Counts": [overview, clinics], "Follow-up": follow_up, "Trust": [quality]}
+    admin_only = [follow_up, case, worklist] if user.is_admin else []
+    return {"Counts": [overview, clinics], "Follow-up": admin_only, "Trust": [quality]}
 
 
 st.set_page_config(
@@ -71,7 +85,7 @@ try:
     freshness.render(version)
     sidebar.render_filters(queries.data_bounds(url))
     page = st.navigation({k: v for k, v in pages_for(user).items() if v})
-    if page.url_path != "worklist":
+    if page.url_path not in ("worklist", "follow_up"):
         audit_trail.forget_worklist_view()
     page.run()
 except SQLAlchemyError:

@@ -122,3 +122,16 @@ def render_needing_correction(per_clinic: pl.DataFrame, clinics: tuple[str, ...]
             "listed first on the red-flag worklist.",
             icon=":material/priority_high:",
         )
+
+
+def render_overdue(per_clinic: pl.DataFrame) -> None:
+    """Urgent follow-up items still open past their due time, per clinic."""
+    if per_clinic.is_empty():
+        return
+    total = int(per_clinic["items"].sum())
+    clinics = ", ".join(f"{c or '(not readable)'} {n}" for c, n in per_clinic.iter_rows())
+    st.error(
+        f"{total:,} urgent follow-up items are open past their due time ({clinics}): "
+        "see the red-flag worklist.",
+        icon=":material/schedule:",
+    )

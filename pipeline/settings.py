@@ -30,7 +30,7 @@ DEFAULT_ALERTS_CONFIG: Final = Path("var/alerts.yml")
 DASHBOARD_URL_ENV: Final = "INTAKE_DASHBOARD_URL"
 """Environment variable with the dashboard's address as its users reach it (for alert links)."""
 DEFAULT_DASHBOARD_URL: Final = "http://localhost:8501"
-WORKLIST_PATH: Final = "worklist"
+WORKLIST_PATH: Final = "follow_up"
 
 
 def alerts_config(override: Path | None = None) -> Path:

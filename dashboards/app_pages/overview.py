@@ -2,9 +2,22 @@
 compensation, week by week; the five mechanisms; all and urgent cases against the previous
 period."""
 
+import datetime as dt
+
+import polars as pl
 import streamlit as st
 
-from dashboards import charts, components, exports, queries, session, shaping, sidebar, states
+from dashboards import (
+    charts,
+    components,
+    exports,
+    follow_up_queries,
+    queries,
+    session,
+    shaping,
+    sidebar,
+    states,
+)
 from dashboards.database import current_url
 
 user = session.current()
@@ -29,6 +42,10 @@ if user.is_admin:
     components.render_needing_correction(
         queries.needing_correction_per_clinic(url), filters.clinics
     )
+    overdue = follow_up_queries.overdue_urgent_per_clinic(url, dt.datetime.now(dt.UTC))
+    if filters.clinics:
+        overdue = overdue.filter(pl.col("clinic_id").is_in(filters.clinics))
+    components.render_overdue(overdue)
 
 trend, mechanisms = st.columns([3, 1])
 with trend:

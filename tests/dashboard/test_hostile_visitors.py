@@ -49,6 +49,10 @@ WORKLIST_WAYS: Final = (
     {"export": "red_flag_worklist"},
     {"export_red_flag_worklist": "true", "page": "worklist"},
     {"embed": "true", "page": "worklist"},
+    {"page": "follow_up"},
+    {"page": "app_pages/follow_up.py"},
+    {"page": "case", "intake_id": "north-current-000"},
+    {"url_path": "case", "intake_id": "north-current-000"},
 )
 """Ways a viewer might try to open the worklist or its export from the address bar."""
 
@@ -75,8 +79,10 @@ def _assert_no_worklist(at: AppTest) -> None:
     assert WORKLIST_TITLE not in [t.value for t in at.title]
     assert not [d for d in at.dataframe if "Patient ref" in d.value.columns]
     assert all(b.proto.label != EXPORT_LABEL for b in at.get("download_button"))
-    with pytest.raises(ValueError, match="navigation page"):
-        at.switch_page("app_pages/worklist.py")
+    assert not [s for s in at.subheader if s.value in ("History", "Follow-up")]
+    for page in ("worklist", "follow_up", "case"):
+        with pytest.raises(ValueError, match="navigation page"):
+            at.switch_page(f"app_pages/{page}.py")
 
 
 def test_every_page_by_any_path_refuses_a_visitor_who_has_not_signed_in(standard_env: str) -> None:
