@@ -38,6 +38,7 @@ def test_the_definitions_load_with_every_asset_check_schedule_and_sensor() -> No
         "intake_cases",
         "case_classifications",
         "daily_case_counts",
+        "urgent_case_alerts",
     }
     checks = {key.name for key in graph.asset_check_keys}
     assert checks == {
@@ -48,7 +49,13 @@ def test_the_definitions_load_with_every_asset_check_schedule_and_sensor() -> No
     }
     assert {s.name for s in definitions.schedules or []} == {"daily_ingest_schedule"}
     sensors = {s.name for s in definitions.sensors or []}
-    assert sensors == {"landing_sensor", "rules_version_sensor", "record_failed_runs"}
+    assert sensors == {
+        "landing_sensor",
+        "rules_version_sensor",
+        "record_failed_runs",
+        "alerts_after_classification",
+        "alerts_retry_sensor",
+    }
 
 
 def test_dg_check_defs_accepts_the_project() -> None:

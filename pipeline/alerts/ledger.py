@@ -46,6 +46,34 @@ def _insert_ignoring_known(connection: Connection, query: Any) -> int:
     return len(connection.execute(statement.returning(LEDGER.c.id)).all())
 
 
+def _unannounced_cases() -> Any:
+    known_case = exists().where(
+        LEDGER.c.subject == "case",
+        LEDGER.c.subject_key == CASES.c.intake_id,
+        LEDGER.c.level == Triage.URGENT.value,
+    )
+    return (
+        select(CASES.c.intake_id)
+        .select_from(CASES.join(CLASSIFICATIONS))
+        .where(CLASSIFICATIONS.c.triage == Triage.URGENT.value, ~known_case)
+    )
+
+
+def anything_due(connection: Connection) -> bool:
+    """Whether a round has work: an urgent case or open red-flag record never announced, or an
+    item waiting to be sent (queued, failed, or claimed by a round that may have died)."""
+    waiting = select(LEDGER.c.id).where(LEDGER.c.status.in_(("queued", "failed", "pending")))
+    known_record = exists().where(
+        LEDGER.c.subject == "correction",
+        LEDGER.c.subject_key == func.cast(QUARANTINE.c.id, LEDGER.c.subject_key.type),
+    )
+    records = select(QUARANTINE.c.id).where(unresolved(), ~known_record)
+    return any(
+        connection.execute(query.limit(1)).first() is not None
+        for query in (waiting, _unannounced_cases(), records)
+    )
+
+
 def queue_new(connection: Connection, now: dt.datetime) -> int:
     """Queue every urgent case and every open red-flag record not in the ledger yet. Returns
     how many were queued."""

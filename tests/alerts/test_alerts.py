@@ -20,6 +20,8 @@ from pipeline import run
 from pipeline.alerts.announce import announce
 from pipeline.alerts.channels import Channels
 from pipeline.alerts.ledger import LEASE
+from pipeline.defs.alerts.sensors import alerts_retry_sensor
+from pipeline.defs.resources import IntakeDatabase
 from pipeline.faults import FAULT_POINT_ENV
 from tests.alerts.receivers import MailReceiver, WebhookReceiver, mail_receiver, webhook_receiver
 from tests.files import csv, line
@@ -233,3 +235,17 @@ def test_the_alert_step_runs_in_dagster_and_a_channel_down_fails_no_data_work(
     assert (metadata["clinics_told"], metadata["clinics_failed"]) == (1, 1)
     assert "| south  | sent" in str(metadata["sent"])
     assert _statuses(migrated_engine) == {"sent": 2, "failed": 2}
+
+
+def test_the_retry_sensor_asks_for_a_round_only_while_an_alert_waits(ingested: Engine) -> None:
+    url = ingested.url.render_as_string(hide_password=False)
+    database = IntakeDatabase(url=url)
+    with dg.build_sensor_context(resources={"database": database}) as context:
+        waiting = alerts_retry_sensor(context)
+    assert isinstance(waiting, dg.RunRequest)  # the new urgent cases are queued by the round
+    channels = Channels(Path("/nonexistent/alerts.yml"))
+    done = announce(ingested, channels, WORKLIST, dt.datetime.now(dt.UTC))
+    assert sorted(done.no_channel) == ["north", "south"]
+    with dg.build_sensor_context(resources={"database": database}) as context:
+        idle = alerts_retry_sensor(context)
+    assert isinstance(idle, dg.SkipReason)

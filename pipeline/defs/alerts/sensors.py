@@ -5,10 +5,9 @@ import datetime as dt
 from typing import Final
 
 import dagster as dg
-from sqlalchemy import or_, select
 from sqlalchemy.exc import DBAPIError
 
-from pipeline.alerts.ledger import LEDGER
+from pipeline.alerts import ledger
 from pipeline.defs.alerts.jobs import alerts_job
 from pipeline.defs.resources import IntakeDatabase
 
@@ -32,17 +31,17 @@ def alerts_after_classification(context: dg.RunStatusSensorContext) -> dg.RunReq
     job=alerts_job,
     minimum_interval_seconds=RETRY_INTERVAL_SECONDS,
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Retries alerts that a channel did not take (or a killed run left unrecorded).",
+    description="Sends what no round has yet (the daemon was down after a run), and retries "
+    "alerts a channel did not take or a killed round left unrecorded.",
 )
 def alerts_retry_sensor(
     context: dg.SensorEvaluationContext, database: IntakeDatabase
 ) -> dg.RunRequest | dg.SkipReason:
-    due = or_(LEDGER.c.status.in_(("queued", "failed")), LEDGER.c.status == "pending")
     try:
         with database.engine.connect() as connection:
-            waiting = connection.execute(select(LEDGER.c.id).where(due).limit(1)).first()
+            due = ledger.anything_due(connection)
     except DBAPIError as error:
         return dg.SkipReason(f"database not ready (run `intake db upgrade`): {error.orig}")
-    if waiting is None:
+    if not due:
         return dg.SkipReason("no alert waits to be sent")
     return dg.RunRequest(run_key=f"retry-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M}")
