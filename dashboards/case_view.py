@@ -9,6 +9,7 @@ from typing import Any, Final
 
 from dashboards.filters import label_of
 from pipeline.classify.rules import MECHANISM_RULES
+from pipeline.contract.fields import FIELDS_BY_NAME, FieldType
 
 GROUPS: Final = {
     "History": (
@@ -70,9 +71,9 @@ def field_label(name: str) -> str:
     return FIELD_LABELS.get(name, label_of(name))
 
 
-def value_text(value: Any) -> str:
-    """A field's value in words: yes/no, dates and times as people write them, codes as
-    labels; a field not filled in says so."""
+def value_text(value: Any, field: str | None = None) -> str:
+    """A field's value in words: yes/no, dates and times as people write them, the contract's
+    codes as labels (identifiers and notes as written); a field not filled in says so."""
     if value is None:
         return NOT_EXAMINED
     if isinstance(value, bool):
@@ -81,7 +82,8 @@ def value_text(value: Any) -> str:
         return f"{value:%Y-%m-%d %H:%M} UTC"
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, str) and "_" in value and " " not in value:
+    enum = field is None or FIELDS_BY_NAME[field].type is FieldType.ENUM
+    if isinstance(value, str) and enum:
         return label_of(value)
     return str(value)
 
@@ -89,7 +91,7 @@ def value_text(value: Any) -> str:
 def grouped_fields(content: dict[str, Any]) -> dict[str, list[tuple[str, str]]]:
     """The case's findings by group, each as (label, value in words)."""
     return {
-        group: [(field_label(name), value_text(content.get(name))) for name in names]
+        group: [(field_label(name), value_text(content.get(name), name)) for name in names]
         for group, names in GROUPS.items()
     }
 
@@ -111,7 +113,11 @@ def version_changes(versions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for version in versions:
         changes = (
             [
-                (field_label(name), value_text(previous.get(name)), value_text(version.get(name)))
+                (
+                    field_label(name),
+                    value_text(previous.get(name), name),
+                    value_text(version.get(name), name),
+                )
                 for name in fields
                 if previous.get(name) != version.get(name)
             ]

@@ -22,6 +22,7 @@ SEARCHED_KEY = "follow_up_searched"
 CASE_KEY = "case_intake_id"
 SHOWN_KEY = "follow_up_shown"
 MESSAGE_KEY = "follow_up_message"
+DONE_KEY = "follow_up_changes_done"
 OUTCOME_KEY = "follow_up_outcome"
 NOTE_KEY = "follow_up_note"
 """The items (id, version, intake id) as the table last showed them."""
@@ -95,9 +96,10 @@ picked = st.dataframe(
     height=components.table_height(shown.height),
     on_select="rerun",
     selection_mode="multi-row",
-    # Keyed by the items listed: when the list changes (someone closed an item), the
-    # selection starts again rather than pointing at whichever item moved into its row.
-    key=f"follow_up_table:{follow_up_list.listing_key(listed)}",
+    # Keyed by the items listed and the changes made here: when the list changes (someone
+    # closed an item) or a change is done, the selection starts again rather than pointing
+    # at whichever item moved into its row, or at items already dealt with.
+    key=f"follow_up_table:{follow_up_list.listing_key(listed)}:{st.session_state.get(DONE_KEY, 0)}",
     column_config={
         "Landed (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
         "Due": st.column_config.TextColumn(help="Overdue items are marked ⚠."),
@@ -135,6 +137,7 @@ def _apply(chosen: list[dict[str, Any]], to: str) -> None:
         )
     ]
     st.session_state[MESSAGE_KEY] = " ".join(told) if told else None
+    st.session_state[DONE_KEY] = st.session_state.get(DONE_KEY, 0) + 1
 
 
 contact, outcome_column, close, open_case = st.columns([1, 2, 1, 1], vertical_alignment="bottom")

@@ -1,6 +1,6 @@
-"""Red-flag worklist: the urgent and evaluate cases, newest first, with their reasons, clinic,
-intake time and days since intake; paged, filterable and exportable. Administrators only:
-every opening and every export is recorded in the audit log."""
+"""Red-flag cases: every urgent and evaluate case in the period, newest first, with their
+reasons, clinic, intake time and days since intake; paged, filterable and exportable.
+Administrators only: every opening and every export is recorded in the audit log."""
 
 import datetime as dt
 
@@ -31,7 +31,7 @@ filters = sidebar.active_filters()
 url = current_url()
 now = dt.datetime.now(dt.UTC)
 
-st.title("Red-flag worklist")
+st.title("Red-flag cases")
 st.caption(f"{filters.describe()}. Newest first.")
 
 if queries.data_bounds(url) is None:

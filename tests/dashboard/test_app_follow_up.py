@@ -74,6 +74,7 @@ def test_two_clicks_mark_a_case_contacted_then_close_it_and_it_leaves_the_open_l
     _button(at, "Mark contacted").click().run()
     assert not at.exception
     assert _states(worked_engine)[first] == "contacted"
+    assert not [b for b in at.button if b.label == "Close"], "done: the selection starts again"
     _select(at, 0)
     at.run()
     at.selectbox(key="follow_up_outcome").select("sent_to_emergency").run()

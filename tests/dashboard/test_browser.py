@@ -27,7 +27,10 @@ from sqlalchemy import Engine, func, select
 
 from db import migrate
 from db.engine import make_engine
-from db.models import DailyCaseCount, IngestedFile
+from db.models import DailyCaseCount, FollowUpItem, IngestedFile
+from pipeline.follow_up.items import open_due_items
+from pipeline.follow_up.policy import DuePolicy
+from pipeline.load.locks import write_transaction
 from tests.conftest import IN_CI
 from tests.dashboard import seed, served
 from tests.dashboard.conftest import audit_events
@@ -75,6 +78,8 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     seed.seed_users(engine)
     seed.seed_run(engine, "run-1", "success", dt.datetime(2026, 11, 21, 6, tzinfo=dt.UTC))
     seed.seed_quarantine(engine, [[{"field": "age_years", "rule": "range", "value": "150"}]])
+    with write_transaction(engine) as connection:  # as the pipeline's classification step does
+        open_due_items(connection, DuePolicy(), dt.datetime.now(dt.UTC))
     yield engine
     engine.dispose()
 
@@ -163,12 +168,12 @@ def test_an_administrator_signs_in_and_reads_every_page_in_a_real_browser(
     expect(page.get_by_text("Referred versus compensatory, per week and clinic")).to_be_visible()
     _screenshot(page, "2_clinics", DOWNLOAD_COUNTS)
 
-    _open(page, "Red-flag worklist", "Red-flag worklist")
+    _open(page, "Red-flag cases", "Red-flag cases")
     follow_up = [
         c for c in seed.standard_cases() if c.triage != "routine" and c.day >= seed.CURRENT_START
     ]
     expect(page.get_by_text(f"Cases 1-{len(follow_up)} of {len(follow_up)}.")).to_be_visible()
-    _screenshot(page, "3_worklist", "Export the worklist (CSV)")
+    _screenshot(page, "3_red_flag_cases", "Export the worklist (CSV)")
     box = page.get_by_test_id("stDataFrame").first.bounding_box()
     assert box is not None
     assert box["height"] >= (len(follow_up) + 1) * 35, "every row of the page, no inner scroll"
@@ -188,7 +193,7 @@ def test_an_administrator_signs_in_and_reads_every_page_in_a_real_browser(
     assert served.get(server, file_path, cookie=session_cookie["value"])[0] == 200
 
     page.reload()
-    expect(page.get_by_role("heading", name="Red-flag worklist", exact=True)).to_be_visible(
+    expect(page.get_by_role("heading", name="Red-flag cases", exact=True)).to_be_visible(
         timeout=PAGE_TIMEOUT_MS
     )
 
@@ -246,3 +251,57 @@ def test_two_browsers_signing_in_at_the_same_moment_both_get_in_and_are_audited(
     assert [(name, event) for name, event, _ in events] == [(seed.ADMIN, "sign_in")] * 2
     for context in contexts:
         context.close()
+
+
+def _select_first_row(page: Page) -> None:
+    """Tick the first data row's selection box (the grid draws on a canvas: by position)."""
+    grid = page.get_by_test_id("stDataFrame").first
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+    expect(page.get_by_role("button", name="Mark contacted")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+
+
+def test_an_administrator_works_an_item_from_open_to_closed_in_a_real_browser(
+    browser: Browser, server: str, database: Engine
+) -> None:
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    _sign_in(page, server, seed.ADMIN)
+    _open(page, "Red-flag worklist", "Red-flag worklist")
+    with database.connect() as connection:
+        states = connection.execute(select(FollowUpItem.state)).scalars().all()
+    open_items = sum(state != "closed" for state in states)
+    expect(page.get_by_text(f"Items 1-{open_items} of {open_items}", exact=False)).to_be_visible()
+    _screenshot(page, "6_worklist_open_items", "Select rows to mark them contacted")
+
+    _select_first_row(page)
+    page.get_by_role("button", name="Open case").click()
+    expect(page.get_by_role("heading", name="History")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    case_heading = page.get_by_role("heading", level=1).first.inner_text()
+    intake_id = case_heading.removeprefix("Case ").strip()
+    _screenshot(page, "7_case_view", "Follow-up")
+
+    _open(page, "Red-flag worklist", "Red-flag worklist")
+    _select_first_row(page)
+    page.get_by_role("button", name="Mark contacted").click()
+    expect(page.get_by_text("Select rows to mark them contacted")).to_be_visible(
+        timeout=PAGE_TIMEOUT_MS
+    )  # done: the selection starts again
+    _select_first_row(page)
+    page.get_by_role("button", name="Close").click()
+    expect(
+        page.get_by_text(f"Items 1-{open_items - 1} of {open_items - 1}", exact=False)
+    ).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    with database.connect() as connection:
+        state, outcome = connection.execute(
+            select(FollowUpItem.state, FollowUpItem.outcome).where(
+                FollowUpItem.subject_key == intake_id
+            )
+        ).one()
+    assert (state, outcome) == ("closed", "seen_in_clinic")
+    steps = [(e, f) for name, e, f in audit_events(database, seed.ADMIN) if e != "sign_in"]
+    assert ("case_opened", {"intake_id": intake_id}) in steps
+    changes = [f["to"] for e, f in steps if e == "follow_up_changed" and f]
+    assert changes[-2:] == ["contacted", "closed"]
+    context.close()

@@ -77,6 +77,7 @@ def _assert_only_the_sign_in_form(at: AppTest) -> None:
 def _assert_no_worklist(at: AppTest) -> None:
     assert not at.exception
     assert WORKLIST_TITLE not in [t.value for t in at.title]
+    assert "Red-flag cases" not in [t.value for t in at.title]
     assert not [d for d in at.dataframe if "Patient ref" in d.value.columns]
     assert all(b.proto.label != EXPORT_LABEL for b in at.get("download_button"))
     assert not [s for s in at.subheader if s.value in ("History", "Follow-up")]
