@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy import inspect
+from sqlalchemy import Engine, inspect
 
 from db import backup as sqlite_backup
-from db import migrate
+from db import migrate, problems
 from db.engine import database_url, make_engine
 
 app = typer.Typer(
@@ -31,6 +31,7 @@ def upgrade(
 ) -> None:
     """Bring the database to the newest schema (creates it if it does not exist)."""
     engine = make_engine(url)
+    _refuse_a_newer_schema(engine)
     before = migrate.current_revision(engine)
     migrate.upgrade(engine, revision)
     after = migrate.current_revision(engine)
@@ -46,6 +47,7 @@ def downgrade(
 ) -> None:
     """Take the schema back to an earlier revision (`base` drops every table)."""
     engine = make_engine(url)
+    _refuse_a_newer_schema(engine)
     migrate.downgrade(engine, revision)
     typer.echo(f"schema now at {migrate.current_revision(engine) or 'base (empty)'}")
     engine.dispose()
@@ -53,16 +55,27 @@ def downgrade(
 
 @app.command()
 def status(url: UrlOption = None) -> None:
-    """Show which database is used, its schema revision and the tables in it."""
+    """Show which database is used, its schema revision and the tables in it. Exits 3 when
+    the schema is not the newest (saying what to run)."""
     engine = make_engine(url)
     current, head = migrate.current_revision(engine), migrate.head_revision()
     typer.echo(f"database: {database_url(url).render_as_string(hide_password=True)}")
     typer.echo(f"schema revision: {current or 'none (run: intake db upgrade)'}; newest: {head}")
     tables = sorted(t for t in inspect(engine).get_table_names() if t != "alembic_version")
     typer.echo(f"tables: {', '.join(tables) or 'none'}")
+    problem = problems.schema_of(engine)
     engine.dispose()
-    if current != head:
-        raise typer.Exit(code=1)
+    if problem is not None:
+        raise problem
+
+
+def _refuse_a_newer_schema(engine: Engine) -> None:
+    """A schema newer than the code cannot be moved by it: say so rather than let Alembic
+    fail on a revision it cannot find."""
+    problem = problems.schema_of(engine)
+    if problem is not None and problem.fault is problems.Fault.SCHEMA_NEWER:
+        engine.dispose()
+        raise problem
 
 
 @app.command()
