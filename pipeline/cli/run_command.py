@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -18,6 +19,7 @@ from db.engine import make_engine
 from pipeline import settings
 from pipeline.aggregate import summary
 from pipeline.cli.errors import LOG, ExitCode, fail
+from pipeline.cli.terminal import wants_progress
 
 
 def run_pipeline(
@@ -64,7 +66,7 @@ def run_pipeline(
     # single-run backfills, which this pipeline uses on purpose) are not for analysts' eyes.
     warnings.filterwarnings("ignore", category=dg.BetaWarning)
     from pipeline import run
-    from pipeline.cli.run_progress import RunEvents, RunProgress, wanted
+    from pipeline.cli.run_progress import RunEvents, RunProgress
 
     landing_dir = settings.landing_dir(landing)
     console = Console(stderr=as_json)
@@ -78,9 +80,10 @@ def run_pipeline(
     last = to_date.date() if to_date else found[1]  # type: ignore[index]
     console.print(f"Ingesting {landing_dir} for {first} to {last} ...")
     progress_console = Console(stderr=True)
-    events = RunProgress(progress_console, first, last) if wanted(progress_console) else RunEvents()
+    live = wants_progress(progress_console)
+    events = RunProgress(progress_console, first, last) if live else RunEvents()
     # Dagster's own console log shows a failure's traceback: only with --debug.
-    log_level = "DEBUG" if LOG.isEnabledFor(10) else "CRITICAL"
+    log_level = "DEBUG" if LOG.isEnabledFor(logging.DEBUG) else "CRITICAL"
     if multiprocess:
         succeeded = run.run_days_multiprocess(first, last, landing_dir=landing_dir)
         run_id = None

@@ -5,8 +5,6 @@ them (for the summary); `RunProgress` shows them live with rich, on a terminal o
 from __future__ import annotations
 
 import datetime as dt
-import os
-import sys
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -114,12 +112,6 @@ def _one_line(event: dg.DagsterEvent) -> str:
     error = getattr(event.event_specific_data, "error", None)
     message = (getattr(error, "message", None) or event.message or "failed").strip()
     return message.splitlines()[0] if message else "failed"
-
-
-def wanted(console: Console) -> bool:
-    """Live progress only for a person at a terminal: not in a pipe, a file or CI."""
-    in_ci = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-    return console.is_terminal and not in_ci and sys.stderr.isatty()
 
 
 class RunProgress(RunEvents):
