@@ -23,6 +23,11 @@ _ATTACHED: Final = "database_problem"
 class Fault(StrEnum):
     """The kinds of database fault an operator can fix; each has its words and its advice."""
 
+    @property
+    def in_the_schema(self) -> bool:
+        """A fault of the schema (the database answers), not of reaching the database."""
+        return self in (Fault.NOT_MIGRATED, Fault.SCHEMA_OLDER, Fault.SCHEMA_NEWER)
+
     UNREACHABLE = "unreachable"
     CREDENTIALS_REFUSED = "credentials_refused"
     DATABASE_MISSING = "database_missing"
@@ -36,32 +41,32 @@ class Fault(StrEnum):
 WHAT: Final = {
     Fault.UNREACHABLE: "cannot be reached",
     Fault.CREDENTIALS_REFUSED: "refused the user name or password",
-    Fault.DATABASE_MISSING: "does not exist on the server",
-    Fault.NOT_MIGRATED: "has no tables yet (it was never migrated)",
+    Fault.DATABASE_MISSING: "does not exist on its server",
+    Fault.NOT_MIGRATED: "has no tables yet",
     Fault.SCHEMA_OLDER: "has an older schema than this version of intake needs",
     Fault.SCHEMA_NEWER: "has a newer schema than this version of intake knows",
-    Fault.UNSUPPORTED_URL: "is not a database URL intake can use "
+    Fault.UNSUPPORTED_URL: "is of a kind intake cannot use "
     f"(supported: {', '.join(SUPPORTED_BACKENDS)})",
-    Fault.NOT_WRITABLE: "is a SQLite file intake cannot create or write",
+    Fault.NOT_WRITABLE: "is a SQLite file that cannot be created or written",
 }
-"""What went wrong, after "database <url>"."""
+"""What went wrong, after "database <url>" (the dashboard: after "The database")."""
 
 ADVICE: Final = {
-    Fault.UNREACHABLE: "check that the database server is running and that DATABASE_URL "
-    "(or --url) names its host and port",
-    Fault.CREDENTIALS_REFUSED: "check the user name and password in DATABASE_URL (or --url)",
-    Fault.DATABASE_MISSING: "create it (createdb NAME) or correct the database name in "
-    "DATABASE_URL (or --url)",
-    Fault.NOT_MIGRATED: "run: intake db upgrade",
-    Fault.SCHEMA_OLDER: "run: intake db upgrade",
+    Fault.UNREACHABLE: "check that the database server is running and that `DATABASE_URL` "
+    "names its host and port",
+    Fault.CREDENTIALS_REFUSED: "check the user name and password in `DATABASE_URL`",
+    Fault.DATABASE_MISSING: "create it (`createdb NAME`) or correct the database name in "
+    "`DATABASE_URL`",
+    Fault.NOT_MIGRATED: "create them with `intake db upgrade` (or `make migrate`)",
+    Fault.SCHEMA_OLDER: "bring it up to date with `intake db upgrade` (or `make migrate`)",
     Fault.SCHEMA_NEWER: "use the newer version of intake that migrated it, or point "
-    "DATABASE_URL at another database",
-    Fault.UNSUPPORTED_URL: "set DATABASE_URL (or --url) to sqlite:///PATH or "
+    "`DATABASE_URL` at another database",
+    Fault.UNSUPPORTED_URL: "set `DATABASE_URL` to sqlite:///PATH or "
     "postgresql://USER:PASSWORD@HOST:PORT/NAME",
-    Fault.NOT_WRITABLE: "make the folder writable for this user, or point DATABASE_URL "
-    "(or --url) at a file in another folder",
+    Fault.NOT_WRITABLE: "make its folder writable for this user, or point `DATABASE_URL` at a "
+    "file in another folder",
 }
-"""What to check or run."""
+"""What to check or run (the same words in the terminal and on the dashboard)."""
 
 _CREDENTIALS: Final = (
     "password authentication failed",
