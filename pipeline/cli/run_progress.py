@@ -128,7 +128,7 @@ class RunProgress(RunEvents):
             console=console,
         )
         days = (last - first).days + 1
-        self.progress.console.print(f"Days {first} to {last} ({days} days):")
+        self.progress.console.print(f"Days {first} to {last} ({days} days):", highlight=False)
         self.tasks: dict[str, TaskID] = {
             name: self.progress.add_task(stage.label, total=1, start=False, detail="[dim]waiting")
             for name, stage in self.stages.items()
