@@ -5,6 +5,8 @@ stderr naming the database (password masked), saying what went wrong and what to
 
 from __future__ import annotations
 
+import os
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +28,7 @@ from tests.cli.faults import (
     sqlite_url_under_a_file,
     unwritable_sqlite_url,
 )
+from tests.reliability.state import INTAKE
 
 COMMANDS: Final = {
     "db status": ["db", "status"],
@@ -202,3 +205,27 @@ def test_the_exit_codes_are_documented_in_intake_help() -> None:
     assert "your configuration or environment" in shown
     assert "your data" in shown
     assert "--debug" in shown
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param(f"postgresql://operator:{PASSWORD}@127.0.0.1:{PORT}/x", id="postgresql"),
+        pytest.param("mysql://x/y", id="mysql"),
+    ],
+)
+def test_a_real_intake_process_prints_the_one_line_and_nothing_else(
+    url: str, landing: Path
+) -> None:
+    """The issue's own report: `intake run` on a stopped server printed 450 lines."""
+    done = subprocess.run(
+        [str(INTAKE), "run", "--landing", str(landing)],
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == ExitCode.ENVIRONMENT
+    assert done.stdout == ""
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+    assert done.stderr.startswith("intake: database ")
