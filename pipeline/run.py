@@ -59,13 +59,17 @@ def run_days_multiprocess(
     landing_dir: Path | None = None,
     database_url: str | None = None,
     max_concurrent: int = 2,
-) -> bool:
+    on_event: Callable[[dg.EventLogEntry], None] | None = None,
+) -> tuple[bool, str]:
     """Run the ingestion job for `first` to `last` on Dagster's multiprocess executor: every
     step in its own process, handing data on only through the database and the landing store.
-    Recorded in the instance at DAGSTER_HOME. Returns whether the run succeeded."""
+    Recorded in the instance at DAGSTER_HOME. Returns whether the run succeeded, and its id.
+    `on_event` is given the run's recorded events once it is over (the steps' processes record
+    them, not this one)."""
+    instance = dagster_instance()
     with dg.execute_job(
         dg.reconstructable(ingest_job),
-        instance=dagster_instance(),
+        instance=instance,
         tags={RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()},
         run_config={
             "execution": {"config": {"multiprocess": {"max_concurrent": max_concurrent}}},
@@ -73,7 +77,10 @@ def run_days_multiprocess(
             "loggers": {"console": {"config": {"log_level": "WARNING"}}},
         },
     ) as result:
-        return result.success
+        if on_event is not None:
+            for entry in instance.all_logs(result.run_id):
+                on_event(entry)
+        return result.success, result.run_id
 
 
 def _resources(landing_dir: Path | None, database_url: str | None) -> dict[str, Any]:

@@ -81,12 +81,16 @@ def run_pipeline(
     console.print(f"Ingesting {landing_dir} for {first} to {last} ...")
     progress_console = Console(stderr=True)
     live = wants_progress(progress_console)
-    events = RunProgress(progress_console, first, last) if live else RunEvents()
+    # The multiprocess executor's steps record their events in their own processes: this
+    # one reads them when the run is over, too late to show them live.
+    show_live = live and not multiprocess
+    events = RunProgress(progress_console, first, last) if show_live else RunEvents()
     # Dagster's own console log shows a failure's traceback: only with --debug.
     log_level = "DEBUG" if LOG.isEnabledFor(logging.DEBUG) else "CRITICAL"
     if multiprocess:
-        succeeded = run.run_days_multiprocess(first, last, landing_dir=landing_dir)
-        run_id = None
+        succeeded, run_id = run.run_days_multiprocess(
+            first, last, landing_dir=landing_dir, on_event=events
+        )
     else:
         with events if isinstance(events, RunProgress) else nullcontext():
             result = run.run_days(
@@ -104,16 +108,16 @@ def run_pipeline(
     else:
         _print_totals(console, totals)
     if not succeeded:
-        where = f"run id {run_id}" if run_id else "the newest run"
+        where = f"run id {run_id}"
         for failure in events.failures:
-            console.print(f"[red]{failure}", highlight=False)
+            console.print(failure, style="red", markup=False, highlight=False)
         console.print(f"[red]The run failed ({where}); see the Dagster UI.")
         raise typer.Exit(code=ExitCode.ATTENTION)
 
 
 def _summary(
     *,
-    run_id: str | None,
+    run_id: str,
     succeeded: bool,
     first: dt.date,
     last: dt.date,
