@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from db.engine import make_engine
 from pipeline.bench.databases import DatabaseKind
 from pipeline.bench.report import ROWS, Ratios, format_table
 from pipeline.bench.runner import BenchConfig, BenchResult, run_benchmark
@@ -58,6 +59,9 @@ def bench(
         postgres_url=postgres_url,
         work_dir=work_dir,
     )
+    if postgres_url is not None:  # a server that cannot be used: say so before generating
+        with make_engine(postgres_url).connect():
+            pass
     console = Console(stderr=True)
     view = BenchProgress(console) if wants_progress(console) else None
     with view or nullcontext():

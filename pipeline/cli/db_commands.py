@@ -12,6 +12,7 @@ from sqlalchemy import Engine, inspect
 from db import backup as sqlite_backup
 from db import migrate, problems
 from db.engine import database_url, make_engine
+from pipeline.cli.errors import ExitCode, fail
 
 app = typer.Typer(
     help="Create, upgrade and inspect the database schema (Alembic migrations); back up and "
@@ -69,6 +70,19 @@ def status(url: UrlOption = None) -> None:
         raise problem
 
 
+def _sqlite_file(url: str | None) -> Path:
+    """The SQLite file to back up or restore; a clear exit for any other database."""
+    resolved = database_url(url)
+    try:
+        return sqlite_backup.sqlite_path(resolved)
+    except ValueError as error:
+        message = (
+            f"database {problems.masked(resolved)} is not a SQLite file: back up PostgreSQL "
+            "with pg_dump -Fc and restore it with pg_restore (see the README)"
+        )
+        raise fail(message, ExitCode.DATA) from error
+
+
 def _refuse_a_newer_schema(engine: Engine) -> None:
     """A schema newer than the code cannot be moved by it: say so rather than let Alembic
     fail on a revision it cannot find."""
@@ -85,7 +99,13 @@ def backup(
 ) -> None:
     """Back up a SQLite database, safely while the pipeline writes to it. (PostgreSQL:
     pg_dump -Fc, see the README.)"""
-    source = sqlite_backup.sqlite_path(database_url(url))
+    source = _sqlite_file(url)
+    if not source.is_file():
+        raise fail(
+            f"no database file {source} to back up: check `DATABASE_URL`", ExitCode.ENVIRONMENT
+        )
+    if target.exists():
+        raise fail(f"{target} exists: name a new file for the backup", ExitCode.DATA)
     sqlite_backup.backup(source, target)
     typer.echo(f"backed up {source} to {target}")
 
@@ -97,6 +117,8 @@ def restore(
 ) -> None:
     """Replace a SQLite database's contents with a backup. Stop the pipeline and the
     dashboard first. (PostgreSQL: pg_restore, see the README.)"""
-    target = sqlite_backup.sqlite_path(database_url(url))
+    target = _sqlite_file(url)
+    if not backup_file.is_file():
+        raise fail(f"no backup file {backup_file}", ExitCode.DATA)
     sqlite_backup.restore(backup_file, target)
     typer.echo(f"restored {target} from {backup_file}")

@@ -89,5 +89,5 @@ class IntakeGroup(TyperGroup):
             raise  # the command's own exit, or a usage error Typer explains itself
         except Exception as error:
             message, code = describe(error)
-            LOG.debug("intake: %s", message, exc_info=error)
+            LOG.debug("%s", message, exc_info=error)
             raise fail(message, code) from None
