@@ -110,8 +110,8 @@ def run_pipeline(
     if not succeeded:
         where = f"run id {run_id}"
         for failure in events.failures:
-            console.print(failure, style="red", markup=False, highlight=False)
-        console.print(f"[red]The run failed ({where}); see the Dagster UI.")
+            console.print(failure, style="red", markup=False, highlight=False, soft_wrap=True)
+        console.print(f"[red]The run failed ({where}); see the Dagster UI.", soft_wrap=True)
         raise typer.Exit(code=ExitCode.ATTENTION)
 
 

@@ -109,7 +109,10 @@ class RunEvents:
 
 
 def _one_line(event: dg.DagsterEvent) -> str:
+    """The first line of what went wrong: the innermost cause, not Dagster's wrapper of it."""
     error = getattr(event.event_specific_data, "error", None)
+    while error is not None and getattr(error, "cause", None) is not None:
+        error = error.cause
     message = (getattr(error, "message", None) or event.message or "failed").strip()
     return message.splitlines()[0] if message else "failed"
 

@@ -229,3 +229,31 @@ def test_a_real_intake_process_prints_the_one_line_and_nothing_else(
     assert done.stdout == ""
     assert len(done.stderr.splitlines()) == 1, done.stderr
     assert done.stderr.startswith("intake: database ")
+
+
+@pytest.mark.postgres
+def test_backup_of_postgresql_and_bench_on_a_refusing_server_say_so_in_one_line(
+    password_server: PasswordServer, tmp_path: Path
+) -> None:
+    url = password_server.url()
+    backup = runner.invoke(app, ["db", "backup", str(tmp_path / "copy.db"), "--url", url])
+    assert backup.exit_code == ExitCode.DATA
+    assert backup.stderr.strip() == (
+        f"intake: database postgresql://operator:***@127.0.0.1:{password_server.port}/"
+        "operator_db is not a SQLite file: back up PostgreSQL with pg_dump -Fc and restore it "
+        "with pg_restore (see the README)"
+    )
+    refused = password_server.url(password=WRONG_PASSWORD)
+    bench = runner.invoke(app, ["bench", "--db", "postgres", "--postgres-url", refused])
+    assert bench.exit_code == ExitCode.ENVIRONMENT
+    assert WHAT[Fault.CREDENTIALS_REFUSED] in bench.stderr
+    assert len(bench.stderr.splitlines()) == 1
+    assert not (tmp_path / "copy.db").exists()
+
+
+def test_restore_of_a_missing_backup_is_a_data_problem(tmp_path: Path) -> None:
+    missing = tmp_path / "no.bak"
+    url = f"sqlite:///{tmp_path / 'intake.db'}"
+    restore = runner.invoke(app, ["db", "restore", str(missing), "--url", url])
+    assert restore.exit_code == ExitCode.DATA
+    assert restore.stderr.strip() == f"intake: no backup file {missing}"

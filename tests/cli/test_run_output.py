@@ -8,6 +8,7 @@ import json
 import os
 import pty
 import re
+import sqlite3
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -165,3 +166,26 @@ def test_run_json_prints_one_object_whose_counts_are_the_databases(
     assert again["this_run"] == dict.fromkeys(summary["this_run"], 0)
     assert again["database"] == database
     assert again["dagster_run_id"] != summary["dagster_run_id"]
+
+
+def test_a_failed_run_says_which_stage_failed_and_why_in_one_line_without_a_traceback(
+    tmp_path: Path, landing: Path
+) -> None:
+    url = _migrated_sqlite(tmp_path, "refusing.db")
+    refusing = sqlite3.connect(url.removeprefix("sqlite:///"))
+    refusing.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON case_versions"
+        " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+    )
+    refusing.commit()
+    refusing.close()
+    env = {"DATABASE_URL": url, "DAGSTER_HOME": str(tmp_path / "dagster")}
+    failed = CliRunner().invoke(app, ["run", "--landing", str(landing)], env=env)
+    assert failed.exit_code == 1
+    assert isinstance(failed.exception, SystemExit)
+    lines = failed.output.splitlines()
+    cause = [line for line in lines if line.startswith("intake_cases: ")]
+    assert len(cause) == 1, failed.output
+    assert cause[0].endswith("refused by the test")
+    assert lines[-1].startswith("The run failed (run id ")
+    assert "Traceback" not in failed.output
