@@ -70,13 +70,15 @@ def describe(error: Exception) -> tuple[str, ExitCode]:
 
 
 def configure_logging(debug: bool) -> None:
-    """With --debug: the command's log, tracebacks included, on stderr. Without: none."""
-    if not debug:
-        return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    LOG.addHandler(handler)
-    LOG.setLevel(logging.DEBUG)
+    """With --debug: the command's log, tracebacks included, on stderr. Without: none at all
+    (the level drops the debug records before any handler could print them)."""
+    LOG.handlers.clear()  # one invocation's handler, on its own stderr (tests run many)
+    LOG.setLevel(logging.DEBUG if debug else logging.WARNING)
+    LOG.propagate = not debug
+    if debug:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        LOG.addHandler(handler)
 
 
 class IntakeGroup(TyperGroup):

@@ -180,6 +180,8 @@ def test_with_debug_the_traceback_goes_to_the_log_after_the_same_line(
     assert "psycopg.OperationalError" in debug.stderr
     assert debug.stderr.splitlines()[-1] == plain.stderr.strip()
     assert WRONG_PASSWORD not in debug.stderr
+    after = invoke("users list", url, landing)  # the same process: --debug does not linger
+    assert after.stderr == plain.stderr
 
 
 def test_data_problems_exit_2_and_configuration_problems_exit_3(
