@@ -1,4 +1,5 @@
-"""What the dashboard says when it cannot show data: each message says what to run."""
+"""What the dashboard says when it cannot show data: each message says what to run. A database
+that cannot be used gets the words `intake` prints for the same fault (`db.problems`)."""
 
 from __future__ import annotations
 
@@ -6,23 +7,17 @@ from typing import Final
 
 import streamlit as st
 
-from dashboards.database import DatabaseState
+from dashboards.database import FAULT_OF_STATE, DatabaseState
+from db.problems import ADVICE, WHAT
 
+LOGGED: Final = " The reason is in the dashboard's server log."
 DATABASE_MESSAGES: Final = {
-    DatabaseState.UNREACHABLE: (
-        "The database cannot be reached",
-        "Check that the database server is running and that `DATABASE_URL` points at it "
-        "(default: the SQLite file `var/intake.db`), then reload this page. The reason is in "
-        "the dashboard's server log.",
-    ),
-    DatabaseState.NOT_MIGRATED: (
-        "The database has no tables yet",
-        "Create them with `intake db upgrade` (or `make migrate`), then reload this page.",
-    ),
-    DatabaseState.OUTDATED: (
-        "The database schema is not the one this dashboard needs",
-        "Bring it up to date with `intake db upgrade` (or `make migrate`), then reload this page.",
-    ),
+    state: (
+        f"The database {WHAT[fault]}",
+        f"{ADVICE[fault][0].upper()}{ADVICE[fault][1:]}, then reload this page."
+        + ("" if fault.in_the_schema else LOGGED),
+    )
+    for state, fault in FAULT_OF_STATE.items()
 }
 NO_CASES: Final = (
     "No cases yet",

@@ -6,7 +6,8 @@ SQLAlchemy, not guessed by the sqlite3 module); writers begin IMMEDIATE (`writer
 `SQLITE_BEGIN_OPTION`). PostgreSQL goes through psycopg 3, with JIT compilation off.
 
 Statements' parameters are left out of error messages and logs (`hide_parameters`): they can
-be patient data.
+be patient data. A URL intake cannot use, a SQLite folder that cannot be written and an error
+while connecting carry a `db.problems.DatabaseFaultError` saying so in words.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+from db import problems
 
 DEFAULT_DATABASE_URL: Final = "sqlite:///var/intake.db"
 SQLITE_BUSY_TIMEOUT_MS: Final = 30_000
@@ -31,9 +35,15 @@ write-ahead log and written again and again. The cache grows only as far as it i
 def database_url(url: str | URL | None = None) -> URL:
     """The URL to use: the argument, else `DATABASE_URL`, else the SQLite file under `var/`.
 
-    A plain `postgresql://` URL is taken to mean psycopg 3.
+    A plain `postgresql://` URL is taken to mean psycopg 3. Raises `DatabaseFaultError` for a URL
+    that is not one, or names a database other than SQLite or PostgreSQL.
     """
-    resolved = make_url(url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+    given = url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    try:
+        resolved = make_url(given)
+    except ArgumentError as error:
+        raise problems.unsupported(str(given)) from error
+    problems.check_backend(resolved)
     if resolved.drivername in ("postgresql", "postgres"):
         resolved = resolved.set(drivername="postgresql+psycopg")
     return resolved
@@ -44,9 +54,12 @@ def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
     resolved = database_url(url)
     kwargs.setdefault("hide_parameters", True)
     if resolved.get_backend_name() == "sqlite":
-        return _sqlite_engine(resolved, **kwargs)
+        engine = _sqlite_engine(resolved, **kwargs)
+        event.listen(engine, "handle_error", _name_the_problem)
+        return engine
     kwargs.setdefault("pool_pre_ping", True)
-    engine = create_engine(resolved, **kwargs)
+    engine = _create(resolved, **kwargs)
+    event.listen(engine, "handle_error", _name_the_problem)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -59,10 +72,32 @@ def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
     return engine
 
 
+def _create(url: URL, **kwargs: Any) -> Engine:
+    try:
+        return create_engine(url, **kwargs)
+    except (ImportError, NoSuchModuleError) as error:
+        missing = getattr(error, "name", None) or url.drivername
+        raise problems.unsupported(url, f"its driver {missing} is not installed") from error
+
+
+def _name_the_problem(context: ExceptionContext) -> None:
+    """Connecting failed (or the server went away): say why in words, on the error itself."""
+    if context.is_pre_ping or context.engine is None:
+        return  # a failed pre-ping is retried with a new connection: that one is explained
+    if context.sqlalchemy_exception is None:
+        return
+    if context.connection is None or context.is_disconnect:
+        problem = problems.connect_problem(context.engine.url, context.original_exception)
+        problems.attach(context.sqlalchemy_exception, problem)
+
+
 def _sqlite_engine(url: URL, **kwargs: Any) -> Engine:
     if url.database and url.database != ":memory:":
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, **kwargs)
+        try:
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise problems.sqlite_problem(url, error) from error
+    engine = _create(url, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

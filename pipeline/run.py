@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
@@ -76,13 +78,17 @@ def run_days_multiprocess(
     landing_dir: Path | None = None,
     database_url: str | None = None,
     max_concurrent: int = 2,
-) -> bool:
+    on_event: Callable[[dg.EventLogEntry], None] | None = None,
+) -> tuple[bool, str]:
     """Run the ingestion job for `first` to `last` on Dagster's multiprocess executor: every
     step in its own process, handing data on only through the database and the landing store.
-    Recorded in the instance at DAGSTER_HOME. Returns whether the run succeeded."""
+    Recorded in the instance at DAGSTER_HOME. Returns whether the run succeeded, and its id.
+    `on_event` is given the run's recorded events once it is over (the steps' processes record
+    them, not this one)."""
+    instance = dagster_instance()
     with dg.execute_job(
         dg.reconstructable(ingest_job),
-        instance=dagster_instance(),
+        instance=instance,
         tags={RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()},
         run_config={
             "execution": {"config": {"multiprocess": {"max_concurrent": max_concurrent}}},
@@ -90,7 +96,10 @@ def run_days_multiprocess(
             "loggers": {"console": {"config": {"log_level": "WARNING"}}},
         },
     ) as result:
-        return result.success
+        if on_event is not None:
+            for entry in instance.all_logs(result.run_id):
+                on_event(entry)
+        return result.success, result.run_id
 
 
 def _resources(landing_dir: Path | None, database_url: str | None) -> dict[str, Any]:
@@ -110,16 +119,23 @@ def run_days(
     database_url: str | None = None,
     instance: dg.DagsterInstance | None = None,
     log_level: str = "WARNING",
+    on_event: Callable[[dg.EventLogEntry], None] | None = None,
 ) -> dg.ExecuteInProcessResult:
-    """Materialize every ingestion asset and check for the days `first` to `last`, in one run."""
+    """Materialize every ingestion asset and check for the days `first` to `last`, in one run.
+    `on_event` is given each of the run's events as Dagster records it (for progress)."""
     resources = _resources(landing_dir, database_url)
     loggers = {"console": {"config": {"log_level": log_level}}}
     job = ingest_job()
+    instance = instance or dagster_instance()
+    run_id = str(uuid.uuid4())  # known before the run starts, to listen to its events
+    if on_event is not None:
+        instance.add_event_listener(run_id, on_event)
     result = job.execute_in_process(
         run_config={"resources": resources, "loggers": loggers},
-        instance=instance or dagster_instance(),
+        instance=instance,
         tags={RANGE_START_TAG: first.isoformat(), RANGE_END_TAG: last.isoformat()},
         raise_on_error=False,
+        run_id=run_id,
     )
     if not result.success:
         # In-process runs have no daemon to run the failure sensor: record the failure here.

@@ -30,5 +30,5 @@ def test_db_upgrade_then_status_reports_the_newest_schema(database_url: str) -> 
 
 def test_db_status_fails_and_says_what_to_run_on_an_unmigrated_database(database_url: str) -> None:
     status = runner.invoke(app, ["db", "status", "--url", database_url])
-    assert status.exit_code == 1
+    assert status.exit_code == 3
     assert "intake db upgrade" in status.output

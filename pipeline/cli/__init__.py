@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from pipeline.cli import (
@@ -15,6 +17,7 @@ from pipeline.cli import (
     seed_command,
     users_command,
 )
+from pipeline.cli.errors import EXIT_CODES_HELP, IntakeGroup, configure_logging
 
 app = typer.Typer(
     name="intake",
@@ -23,9 +26,23 @@ app = typer.Typer(
         "load them into the database and serve the dashboard. The database is DATABASE_URL "
         "(default: the SQLite file var/intake.db)."
     ),
+    epilog=EXIT_CODES_HELP,
+    cls=IntakeGroup,
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
+
+
+@app.callback()
+def _options(
+    debug: Annotated[
+        bool,
+        typer.Option("--debug", help="Log what the command does, with the traceback of an error."),
+    ] = False,
+) -> None:
+    configure_logging(debug)
+
+
 app.add_typer(db_commands.app, name="db")
 app.command(name="seed")(seed_command.seed_intake_files)
 app.command(name="classify")(classify_commands.classify)

@@ -11,13 +11,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from db import migrate
+from db import problems
 from db.engine import make_engine
 from pipeline import settings
 from pipeline.alerts import ledger
 from pipeline.alerts.announce import announce
 from pipeline.alerts.channels import Channels, SendResult
 from pipeline.alerts.message import trial_message
+from pipeline.cli.errors import ExitCode, fail
 
 app = typer.Typer(
     help="Urgent-case alerts: each clinic's channels (an Apprise configuration file, "
@@ -47,18 +48,16 @@ def send_test(
         SendResult.NO_CHANNEL: f"No channel is configured for {clinic} in {channels.path} "
         f"(tag a URL `{clinic}`).",
     }
-    typer.echo(messages[result], err=result is not SendResult.SENT)
     if result is not SendResult.SENT:
-        raise typer.Exit(code=1)
+        raise fail(messages[result], ExitCode.ATTENTION)
+    typer.echo(messages[result])
 
 
 @app.command()
 def status() -> None:
     """What the alert ledger holds: items per clinic and status, the last send and error."""
     engine = make_engine()
-    if migrate.current_revision(engine) != migrate.head_revision():
-        typer.echo("The database schema is not up to date: run `intake db upgrade`.", err=True)
-        raise typer.Exit(code=1)
+    problems.require_newest_schema(engine)
     with engine.connect() as connection:
         rows = ledger.status_counts(connection)
     engine.dispose()

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import os
 import platform
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from db.engine import make_engine
 from pipeline.bench.databases import DatabaseKind
-from pipeline.bench.report import Ratios, format_table
+from pipeline.bench.report import ROWS, Ratios, format_table
 from pipeline.bench.runner import BenchConfig, BenchResult, run_benchmark
+from pipeline.cli.terminal import wants_progress
 from pipeline.generate import MAX_RECORDS
 
 
@@ -44,7 +49,7 @@ def bench(
     """Generate intake records, then time each stage of the pipeline, the whole pipeline
     through Dagster (and its re-run on unchanged files), the driver's raw bulk load of the same
     rows and the naive ORM approach, each in a fresh process; print seconds, rows per second,
-    peak memory and the ratios."""
+    peak memory and the ratios. On a terminal it shows which row it is measuring."""
     config = BenchConfig(
         records=records,
         database=db,
@@ -54,9 +59,49 @@ def bench(
         postgres_url=postgres_url,
         work_dir=work_dir,
     )
-    result = run_benchmark(config, progress=lambda message: typer.echo(message, err=True))
+    if postgres_url is not None:  # a server that cannot be used: say so before generating
+        with make_engine(postgres_url).connect():
+            pass
+    console = Console(stderr=True)
+    view = BenchProgress(console) if wants_progress(console) else None
+    with view or nullcontext():
+        result = run_benchmark(config, progress=view or (lambda _: None))
     for line in describe(result):
         typer.echo(line)
+
+
+class BenchProgress:
+    """The benchmark's progress on a terminal: the row being measured, rows done of all, and
+    the time so far. Fed by the runner's progress messages ("measuring NAME")."""
+
+    def __init__(self, console: Console) -> None:
+        self.labels = dict(ROWS)
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self.task = self.progress.add_task("starting", total=len(ROWS))
+        self.measuring: str | None = None
+
+    def __enter__(self) -> BenchProgress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.progress.stop()
+
+    def __call__(self, message: str) -> None:
+        name = message.removeprefix("measuring ")
+        if self.measuring is not None:
+            self.progress.advance(self.task)
+        if name in self.labels:
+            self.measuring = name
+            message = f"measuring: {self.labels[name]}"
+        self.progress.update(self.task, description=message)
 
 
 def describe(result: BenchResult) -> list[str]:

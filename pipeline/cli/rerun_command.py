@@ -11,9 +11,10 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from db import migrate
+from db import problems
 from db.engine import make_engine
 from pipeline import settings
+from pipeline.cli.errors import ExitCode, fail
 from pipeline.load.landing import intake_files
 from pipeline.load.rerun import rerun_files
 
@@ -42,16 +43,15 @@ def rerun(
 
     console = Console()
     engine = make_engine()
-    if migrate.current_revision(engine) != migrate.head_revision():
-        console.print("[red]The database schema is not up to date: run `intake db upgrade`.")
-        raise typer.Exit(code=2)
+    problems.require_newest_schema(engine)
     landing_dir = settings.landing_dir(landing)
     paths = files or intake_files(landing_dir)
     reopened = rerun_files(engine, paths, dt.datetime.now(dt.UTC))
     engine.dispose()
     if not reopened:
-        console.print("None of these files was ingested before: `intake run` ingests them.")
-        raise typer.Exit(code=1)
+        raise fail(
+            "none of these files was ingested before: `intake run` ingests them.", ExitCode.DATA
+        )
     for file in reopened:
         moved = file.redated.versions
         console.print(f"{file.path.name}: {moved:,} case versions take their written intake day")
@@ -60,5 +60,5 @@ def rerun(
     result = run.run_days(first, last, landing_dir=landing_dir)
     if not result.success:
         console.print(f"[red]The run failed (run id {result.run_id}); see the Dagster UI.")
-        raise typer.Exit(code=1)
+        raise typer.Exit(code=ExitCode.ATTENTION)
     console.print(f"Ran {len(reopened)} files again for {first} to {last}.")

@@ -7,9 +7,10 @@ from typing import Annotated
 import typer
 from sqlalchemy import Engine
 
-from db import migrate, users
+from db import problems, users
 from db.engine import make_engine
 from db.models import ROLES
+from pipeline.cli.errors import ExitCode, fail
 
 app = typer.Typer(
     help="Dashboard users and their roles: admin (everything, exact counts, worklist, audit "
@@ -24,12 +25,13 @@ UrlOption = Annotated[
 
 
 def _engine(url: str | None) -> Engine:
-    """An engine on a database at the newest schema, or a clear exit saying what to run."""
+    """An engine on a database at the newest schema; else the problem, saying what to run."""
     engine = make_engine(url)
-    if migrate.current_revision(engine) != migrate.head_revision():
+    try:
+        problems.require_newest_schema(engine)
+    except Exception:
         engine.dispose()
-        typer.echo("The database schema is not up to date: run `intake db upgrade`.", err=True)
-        raise typer.Exit(code=1)
+        raise
     return engine
 
 
@@ -79,8 +81,7 @@ def add(
                 password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
             users.add_user(connection, name, role, None if oidc else password)
     except users.UserError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(code=2) from exc
+        raise fail(str(exc), ExitCode.DATA) from exc
     finally:
         engine.dispose()
     how = "through OpenID Connect" if oidc else "with a password"
@@ -114,6 +115,5 @@ def remove(
         removed = users.remove_user(connection, name)
     engine.dispose()
     if not removed:
-        typer.echo(f"no user {name}", err=True)
-        raise typer.Exit(code=1)
+        raise fail(f"no user {name}", ExitCode.ATTENTION)
     typer.echo(f"removed {name}")

@@ -49,5 +49,5 @@ def test_rerun_runs_the_ingested_files_again_and_says_so(
 
 def test_rerun_of_files_never_ingested_says_to_run_them(environment: Path) -> None:
     result = runner.invoke(app, ["rerun", "--landing", str(environment)])
-    assert result.exit_code == 1
-    assert "None of these files was ingested before: `intake run` ingests them." in result.output
+    assert result.exit_code == 2  # data: nothing to run again
+    assert "none of these files was ingested before: `intake run` ingests them." in result.output

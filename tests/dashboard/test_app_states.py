@@ -35,18 +35,26 @@ def _run(url: str, monkeypatch: pytest.MonkeyPatch, *, signed_in: bool = False) 
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("url", "title"),
     [
-        pytest.param("postgresql+psycopg://intake:secret@127.0.0.1:9/intake", id="postgres down"),
-        pytest.param("sqlite:///{tmp}", id="sqlite path is a folder"),
+        pytest.param(
+            "postgresql+psycopg://intake:secret@127.0.0.1:9/intake",
+            "The database cannot be reached",
+            id="postgres down",
+        ),
+        pytest.param(
+            "sqlite:///{tmp}",
+            "The database is a SQLite file that cannot be created or written",
+            id="sqlite path is a folder",
+        ),
     ],
 )
 def test_an_unreachable_database_says_what_to_check_and_shows_nothing_else(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, url: str
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, url: str, title: str
 ) -> None:
     at = _run(url.format(tmp=tmp_path), monkeypatch, signed_in=True)
     assert not at.exception
-    assert [e.title for e in at.error] == ["The database cannot be reached"]
+    assert [e.title for e in at.error] == [title]
     assert "DATABASE_URL" in at.error[0].value
     assert "secret" not in _shown_text(at)
     assert not at.title
@@ -69,7 +77,7 @@ def test_a_database_on_an_older_schema_says_to_run_intake_db_upgrade(
     migrate.upgrade(engine, "0001")
     at = _run(database_url, monkeypatch)
     assert [e.title for e in at.error] == [
-        "The database schema is not the one this dashboard needs"
+        "The database has an older schema than this version of intake needs"
     ]
     assert "`intake db upgrade`" in at.error[0].value
 

@@ -134,5 +134,5 @@ def test_a_common_password_is_refused_saying_why(
 
 def test_users_commands_say_to_migrate_an_unmigrated_database(database_url: str) -> None:
     listed = runner.invoke(app, ["users", "list", "--url", database_url])
-    assert listed.exit_code == 1
+    assert listed.exit_code == 3
     assert "intake db upgrade" in listed.output
