@@ -78,7 +78,7 @@ def _metric(label: str, current: int, previous: int, *, exact: bool, rising_is_b
     )
 
 
-def render_share_chart(chart: alt.Chart | alt.FacetChart, shares: pl.DataFrame) -> None:
+def render_share_chart(chart: alt.LayerChart | alt.FacetChart, shares: pl.DataFrame) -> None:
     """The chart, or a sentence saying why there is nothing to draw."""
     if shares.is_empty():
         st.caption(

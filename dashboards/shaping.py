@@ -183,6 +183,16 @@ def weekly_shares(weekly: pl.DataFrame, *, exact: bool, by: Iterable[str] = ()) 
     return pl.DataFrame(rows, schema=schema, orient="row").drop_nulls("share")
 
 
+def with_week_coverage(shares: pl.DataFrame, start: dt.date, end: dt.date) -> pl.DataFrame:
+    """`shares` with `days`: how many of each week's seven days lie in the period `start` to
+    `end` (fewer than 7 for a partial first or last week)."""
+    days = [
+        (min(week + dt.timedelta(days=6), end) - max(week, start)).days + 1
+        for week in shares["week"].to_list()
+    ]
+    return shares.with_columns(pl.Series("days", days, dtype=pl.Int64))
+
+
 def mechanism_table(by_mechanism: dict[str, int], *, exact: bool) -> pl.DataFrame:
     """The five mechanisms with their cases and share of all cases in the period."""
     whole = sum(by_mechanism.values())

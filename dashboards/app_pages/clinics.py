@@ -52,7 +52,9 @@ st.dataframe(
 
 st.subheader("Referred versus compensatory, per week and clinic")
 weekly = shaping.weekly_counts(counts, by=["clinic_id"])
-shares = shaping.weekly_shares(weekly, exact=user.is_admin, by=["clinic_id"])
+shares = shaping.with_week_coverage(
+    shaping.weekly_shares(weekly, exact=user.is_admin, by=["clinic_id"]), filters.start, filters.end
+)
 components.render_share_chart(charts.clinic_share_chart(shares), shares)
 
 components.render_small_cell_note(exact=user.is_admin)
