@@ -41,19 +41,13 @@ def pages_for(user: session.SignedIn) -> dict[str, list[st.Page]]:
         icon=":material/flag:",
         help="Urgent and evaluate cases, newest first, to follow up. Administrators only.",
     )
-    find_case = st.Page(
-        PAGES / "find_case.py",
-        title="Find a case",
-        icon=":material/search:",
-        help="Look a case up by intake id or patient ref. Administrators only; recorded.",
-    )
     quality = st.Page(
         PAGES / "data_quality.py",
         title="Data quality",
         icon=":material/fact_check:",
         help="Last pipeline run, freshness per clinic, files, quarantine, rules version.",
     )
-    follow_up = [worklist, find_case] if user.is_admin else []
+    follow_up = [worklist] if user.is_admin else []
     return {"Counts": [overview, clinics], "Follow-up": follow_up, "Trust": [quality]}
 
 

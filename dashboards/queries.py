@@ -46,7 +46,6 @@ from dashboards.settings import (
     CACHE_MAX_ENTRIES,
     CACHE_TTL,
     EXPORT_ROW_LIMIT,
-    FIND_LIMIT,
     QUARANTINE_EXAMPLES,
     RECENT_FILES,
     RECENT_RUNS,
@@ -196,15 +195,6 @@ def worklist_export(url: str, query: WorklistQuery) -> pl.DataFrame:
                 EXPORT_ROW_LIMIT
             )
         ).all()
-    return _frame(rows, CASE_SCHEMA)
-
-
-def find_cases(url: str, text: str) -> pl.DataFrame:
-    """The cases whose intake id or patient ref is exactly `text`, newest first (at most
-    FIND_LIMIT). Not cached: each lookup is its own audited question."""
-    condition = or_(CASES.c.intake_id == text, CASES.c.patient_ref == text)
-    with engine_for(url).connect() as connection:
-        rows = connection.execute(_worklist_select([condition]).limit(FIND_LIMIT)).all()
     return _frame(rows, CASE_SCHEMA)
 
 

@@ -26,8 +26,6 @@ DEFAULT_PERIOD_WEEKS: Final = 12
 WORKLIST_PAGE_SIZE: Final = 25
 EXPORT_ROW_LIMIT: Final = 10_000
 """The most cases a worklist export holds; the page says when the filters match more."""
-FIND_LIMIT: Final = 50
-"""The most cases a lookup by intake id or patient ref lists (a patient's visits)."""
 AUDIT_PAGE_SIZE: Final = 50
 QUARANTINE_EXAMPLES: Final = 3
 """Examples shown for each quarantine reason."""

@@ -349,7 +349,7 @@ ROLES = ("admin", "viewer")
 """Dashboard roles: an `admin` also sees the red-flag worklist, exact small counts and the
 audit log; a `viewer` sees aggregates with small cells suppressed."""
 
-AUDIT_EVENTS = ("sign_in", "sign_in_failed", "worklist_opened", "export", "case_lookup")
+AUDIT_EVENTS = ("sign_in", "sign_in_failed", "worklist_opened", "export")
 """What the dashboard records about its users."""
 
 

@@ -1,7 +1,6 @@
 """Sign-in limits and sessions: failed sign-ins counted per user name and per client address,
 across all dashboard sessions, with the temporary lockout that follows a burst of them; and the
-signed-in browsers, each known by the hash of the token in its signed, HttpOnly cookie; and a
-new audit event, `case_lookup` (an administrator looked a case up by intake id or patient ref).
+signed-in browsers, each known by the hash of the token in its signed, HttpOnly cookie.
 
 Revision 0006 follows 0004 on the dashboard branch; 0005 is being added on main at the same
 time, and whoever merges re-chains this one after it (down_revision = "0005").
@@ -26,30 +25,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-EVENTS_BEFORE = ("sign_in", "sign_in_failed", "worklist_opened", "export")
-EVENTS_AFTER = (*EVENTS_BEFORE, "case_lookup")
-EVENT_CHECK = "ck_audit_events_audit_event"
-
-
-def _allow_events(events: tuple[str, ...]) -> None:
-    """Rewrite the audit event check to allow `events` (SQLite rebuilds the table for it)."""
-    check = next(
-        c
-        for c in allowed_values_checks("event", events, op.f(EVENT_CHECK))
-        if c._ddl_if is not None and c._ddl_if.dialect == op.get_bind().dialect.name
-    )
-    sqltext = str(check.sqltext)
-    if op.get_bind().dialect.name == "sqlite":
-        with op.batch_alter_table("audit_events", recreate="always") as batch_op:
-            batch_op.drop_constraint(op.f(EVENT_CHECK), type_="check")
-            batch_op.create_check_constraint(op.f(EVENT_CHECK), sqltext)
-        return
-    op.drop_constraint(op.f(EVENT_CHECK), "audit_events", type_="check")
-    op.create_check_constraint(op.f(EVENT_CHECK), "audit_events", sqltext)
-
-
 def upgrade() -> None:
-    _allow_events(EVENTS_AFTER)
     op.create_table(
         "sign_in_limits",
         sa.Column(
@@ -91,9 +67,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # The older schema cannot hold these events: a downgrade drops them (back them up first).
-    op.execute("DELETE FROM audit_events WHERE event = 'case_lookup'")
-    _allow_events(EVENTS_BEFORE)
     op.drop_index(op.f("ix_dashboard_sessions_username"), table_name="dashboard_sessions")
     op.drop_table("dashboard_sessions")
     op.drop_table("sign_in_limits")
