@@ -20,27 +20,59 @@ FACET_HEIGHT: Final = 180
 FACET_COLUMNS: Final = 3
 
 
-def _share_lines(shares: pl.DataFrame) -> alt.Chart:
+FULL_WEEK: Final = "Full week"
+PARTIAL_WEEK: Final = "Partial week"
+WEEK_SHAPES: Final = alt.Scale(domain=[FULL_WEEK, PARTIAL_WEEK], range=["circle", "triangle-up"])
+DAYS_PER_WEEK: Final = 7
+
+
+def _share_lines(shares: pl.DataFrame) -> alt.LayerChart:
     """Weekly share lines, one colour per mechanism, with a point on every week shown (a week
-    left out by the small-cell rule leaves no point)."""
-    chart: alt.Chart = (
-        alt.Chart(shares)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("week:T", title="Week starting"),
-            y=alt.Y("share:Q", title="Share of the week's cases (%)", scale=SHARE_AXIS),
-            color=alt.Color("mechanism:N", title="Mechanism", scale=MECHANISM_COLOURS),
-            tooltip=[
-                alt.Tooltip("week:T", title="Week starting"),
-                alt.Tooltip("mechanism:N", title="Mechanism"),
-                alt.Tooltip("share:Q", title="Share (%)", format=".1f"),
-            ],
-        )
+    left out by the small-cell rule leaves no point). The axis has a tick on each Monday a
+    week starts (dates in UTC, so no browser's time zone moves them); a week the period
+    covers only partly (`days` < 7) gets a triangle instead of a dot."""
+    days = shares["days"] if "days" in shares.columns else pl.repeat(7, shares.height, eager=True)
+    data = shares.with_columns(
+        pl.col("week").dt.strftime("%Y-%m-%d"),
+        pl.Series("days", days, dtype=pl.Int64),
+        pl.when(pl.Series(days) < DAYS_PER_WEEK)
+        .then(pl.lit(PARTIAL_WEEK))
+        .otherwise(pl.lit(FULL_WEEK))
+        .alias("week_kind"),
     )
+    mondays = sorted(set(shares["week"].to_list()))
+    x = alt.X(
+        "week:T",
+        title="Week starting (Monday)",
+        scale=alt.Scale(type="utc"),
+        axis=alt.Axis(
+            values=[
+                alt.DateTime(year=d.year, month=d.month, date=d.day, utc=True) for d in mondays
+            ],
+            format="%d %b",
+            formatType="utc",
+        ),
+    )
+    base = alt.Chart(data).encode(
+        x=x,
+        y=alt.Y("share:Q", title="Share of the week's cases (%)", scale=SHARE_AXIS),
+        color=alt.Color("mechanism:N", title="Mechanism", scale=MECHANISM_COLOURS),
+    )
+    points = base.mark_point(filled=True, size=60).encode(
+        shape=alt.Shape("week_kind:N", title="Week", scale=WEEK_SHAPES),
+        tooltip=[
+            alt.Tooltip("week:T", title="Week starting", format="%d %b %Y", formatType="utc"),
+            alt.Tooltip("days:Q", title="Days of the period in it"),
+            alt.Tooltip("mechanism:N", title="Mechanism"),
+            alt.Tooltip("share:Q", title="Share (%)", format=".1f"),
+        ],
+    )
+    chart = alt.layer(base.mark_line(), points)
+    assert isinstance(chart, alt.LayerChart)
     return chart
 
 
-def weekly_share_chart(shares: pl.DataFrame) -> alt.Chart:
+def weekly_share_chart(shares: pl.DataFrame) -> alt.LayerChart:
     """Referred versus compensatory, as a share of each week's cases."""
     return _share_lines(shares).properties(height=CHART_HEIGHT)
 

@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboards.shaping import PeriodTotals
 from dashboards.small_cells import (
+    NO_EARLIER_DATA,
     NOT_SHOWN,
     SMALL_CELL_MAX,
     SUPPRESSED,
@@ -65,17 +66,19 @@ def render_headline(totals: PeriodTotals, by_mechanism: dict[str, int], *, exact
 
 def _metric(label: str, current: int, previous: int, *, exact: bool, rising_is_bad: bool) -> None:
     change = change_text(current, previous, exact=exact)
+    trend = change not in (None, NO_EARLIER_DATA)
     st.metric(
         label,
         count_text(current, exact=exact),
         delta=change,
-        delta_color="inverse" if rising_is_bad else "normal",
+        delta_color=("inverse" if rising_is_bad else "normal") if trend else "off",
+        delta_arrow="auto" if trend else "off",
         help=None if change else HIDDEN_CHANGE,
         border=True,
     )
 
 
-def render_share_chart(chart: alt.Chart | alt.FacetChart, shares: pl.DataFrame) -> None:
+def render_share_chart(chart: alt.LayerChart | alt.FacetChart, shares: pl.DataFrame) -> None:
     """The chart, or a sentence saying why there is nothing to draw."""
     if shares.is_empty():
         st.caption(

@@ -147,6 +147,21 @@ def period_counts(url: str, filters: Filters, *, by_clinic: bool = False) -> pl.
     return shaping.periods_and_weeks(daily, filters.start, by=by)
 
 
+@cached
+def month_counts(url: str, filters: Filters, first_day: dt.date, last_day: dt.date) -> pl.DataFrame:
+    """Cases per calendar month, clinic, mechanism and triage level from `first_day` to
+    `last_day`, under every filter but the period (calendar comparisons choose their own)."""
+    keys = [COUNTS.c.intake_date, COUNTS.c.clinic_id, COUNTS.c.mechanism, COUNTS.c.triage]
+    query = (
+        select(*keys, func.sum(COUNTS.c.cases).label("cases"))
+        .where(COUNTS.c.intake_date.between(first_day, last_day), *_dimension_conditions(filters))
+        .group_by(*keys)
+    )
+    with engine_for(url).connect() as connection:
+        rows = connection.execute(query).all()
+    return shaping.months(_frame(rows, _schema_of(query)))
+
+
 @dataclass(frozen=True, slots=True)
 class WorklistPage:
     """One page of follow-up cases and how many the query matches in all."""
@@ -385,9 +400,15 @@ _RECORD_COUNTS = (
 
 def _count_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     """The filters on the daily aggregate, over both periods."""
-    conditions: list[ColumnElement[bool]] = [
-        COUNTS.c.intake_date.between(filters.previous_start, filters.end)
+    return [
+        COUNTS.c.intake_date.between(filters.previous_start, filters.end),
+        *_dimension_conditions(filters),
     ]
+
+
+def _dimension_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    """The filters on the daily aggregate other than the period."""
+    conditions: list[ColumnElement[bool]] = []
     for column, chosen in (
         (COUNTS.c.clinic_id, filters.clinics),
         (COUNTS.c.knee_injury, filters.knee_injuries),

@@ -50,6 +50,70 @@ def periods_and_weeks(
     )
 
 
+def months(daily: pl.DataFrame) -> pl.DataFrame:
+    """Daily counts (intake_date, clinic_id, mechanism, triage, cases) summed per calendar
+    month (its first day), clinic, mechanism and triage."""
+    keys = ["month", "clinic_id", "mechanism", "triage"]
+    return (
+        daily.with_columns(pl.col("intake_date").dt.truncate("1mo").alias("month"))
+        .group_by(keys)
+        .agg(pl.col("cases").sum().cast(pl.Int64))
+        .sort(keys)
+    )
+
+
+def month_bounds(latest: dt.date) -> tuple[dt.date, dt.date]:
+    """The first day of the month of `latest` and of the month before it."""
+    this_month = latest.replace(day=1)
+    return this_month, (this_month - dt.timedelta(days=1)).replace(day=1)
+
+
+def month_comparison(monthly: pl.DataFrame, this_month: dt.date, *, exact: bool) -> pl.DataFrame:
+    """Per clinic: cases this month and last month, the change, and the referred and
+    compensatory shares of each month. Small cells follow the rule unless `exact`."""
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+
+    def in_month(month: dt.date, mechanism: str | None = None) -> pl.Expr:
+        condition = pl.col("month") == month
+        if mechanism is not None:
+            condition &= pl.col("mechanism") == mechanism
+        return pl.col("cases").filter(condition).sum()
+
+    per_clinic = (
+        monthly.group_by("clinic_id")
+        .agg(
+            in_month(this_month).alias("this"),
+            in_month(last_month).alias("last"),
+            *(in_month(this_month, m).alias(f"this_{m}") for m in HEADLINE_MECHANISMS),
+            *(in_month(last_month, m).alias(f"last_{m}") for m in HEADLINE_MECHANISMS),
+        )
+        .sort("clinic_id")
+    )
+    rows = list(per_clinic.iter_rows(named=True))
+    columns: dict[str, list[object]] = {
+        "Clinic": [r["clinic_id"] for r in rows],
+        "This month": list(shown_counts((r["this"] for r in rows), exact=exact)),
+        "Last month": [
+            None if r["last"] == 0 else shown_counts([r["last"]], exact=exact)[0] for r in rows
+        ],
+        "Change": [change_text(r["this"], r["last"], exact=exact) or NOT_SHOWN for r in rows],
+    }
+    for mechanism in HEADLINE_MECHANISMS:
+        for month, label in (("this", "this month"), ("last", "last month")):
+            columns[f"{mechanism.capitalize()} (%) {label}"] = [
+                share(r[f"{month}_{mechanism}"], r[month], exact=exact) for r in rows
+            ]
+    schema = {
+        name: pl.String
+        if name in ("Clinic", "Change")
+        else pl.Float64
+        if "(%)" in name
+        else _count_dtype(exact)
+        for name in columns
+    }
+    return pl.DataFrame(columns, schema=schema)
+
+
 @dataclass(frozen=True, slots=True)
 class PeriodTotals:
     """All cases and urgent cases in the chosen period and in the one before it."""
@@ -119,6 +183,16 @@ def weekly_shares(weekly: pl.DataFrame, *, exact: bool, by: Iterable[str] = ()) 
     return pl.DataFrame(rows, schema=schema, orient="row").drop_nulls("share")
 
 
+def with_week_coverage(shares: pl.DataFrame, start: dt.date, end: dt.date) -> pl.DataFrame:
+    """`shares` with `days`: how many of each week's seven days lie in the period `start` to
+    `end` (fewer than 7 for a partial first or last week)."""
+    days = [
+        (min(week + dt.timedelta(days=6), end) - max(week, start)).days + 1
+        for week in shares["week"].to_list()
+    ]
+    return shares.with_columns(pl.Series("days", days, dtype=pl.Int64))
+
+
 def mechanism_table(by_mechanism: dict[str, int], *, exact: bool) -> pl.DataFrame:
     """The five mechanisms with their cases and share of all cases in the period."""
     whole = sum(by_mechanism.values())
@@ -139,7 +213,11 @@ def clinic_table(counts: pl.DataFrame, *, exact: bool) -> pl.DataFrame:
     columns: dict[str, list[object]] = {
         "Clinic": [r["clinic_id"] for r in rows],
         "Cases": list(shown_counts((r["cases"] for r in rows), exact=exact)),
-        "Previous period": list(shown_counts((r["previous"] for r in rows), exact=exact)),
+        # No cases earlier: nothing to show, not a zero that looks like a trend.
+        "Previous period": [
+            None if r["previous"] == 0 else shown_counts([r["previous"]], exact=exact)[0]
+            for r in rows
+        ],
         "Change": [change_text(r["cases"], r["previous"], exact=exact) or NOT_SHOWN for r in rows],
         "Urgent": list(shown_counts((r["urgent"] for r in rows), exact=exact)),
     }

@@ -13,6 +13,9 @@ SMALL_CELL_MAX: Final = 10
 """Counts from 1 to this are small cells."""
 SUPPRESSED: Final = f"<{SMALL_CELL_MAX + 1}"
 """What a small cell shows instead of its count."""
+NO_EARLIER_DATA: Final = "no earlier data"
+"""The change shown when the earlier period has no cases: a difference from nothing is no
+trend (not "+5,842")."""
 NOT_SHOWN: Final = "\u2013"
 """What a share or change shows when it rests on a small cell or on nothing: an en dash."""
 
@@ -46,11 +49,12 @@ def share_text(part: int, whole: int, *, exact: bool) -> str:
 
 
 def change_text(current: int, previous: int, *, exact: bool) -> str | None:
-    """The change from `previous` to `current` ("+12 (+5.3%)"), or None when either count is
-    a small cell and the change would give it away (unless exact)."""
+    """The change from `previous` to `current` ("+12 (+5.3%)"), NO_EARLIER_DATA when the
+    earlier period has no cases, or None when either count is a small cell and the change
+    would give it away (unless exact)."""
     if not exact and (is_small(current) or is_small(previous)):
         return None
     difference = current - previous
     if previous == 0:
-        return f"{difference:+,}"
+        return NO_EARLIER_DATA
     return f"{difference:+,} ({100.0 * difference / previous:+.1f}%)"

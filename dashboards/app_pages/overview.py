@@ -50,7 +50,9 @@ if user.is_admin:
 trend, mechanisms = st.columns([3, 1])
 with trend:
     st.subheader("Referred versus compensatory, per week")
-    shares = shaping.weekly_shares(weekly, exact=user.is_admin)
+    shares = shaping.with_week_coverage(
+        shaping.weekly_shares(weekly, exact=user.is_admin), filters.start, filters.end
+    )
     components.render_share_chart(charts.weekly_share_chart(shares), shares)
 with mechanisms:
     st.subheader("All five mechanisms")

@@ -5,7 +5,8 @@ headline numbers are checked against the database; each page is saved as a scree
 test-artifacts/screenshots/; a reload keeps the administrator signed in (HttpOnly cookie); the
 export's download file answers no one without that cookie, and no one after sign-out; the
 table toolbar offers no download. A viewer finds no worklist, even by its URL. Two browsers
-sign in at the same moment and both get in, both audited. No session id reaches the log.
+sign in at the same moment and both get in, both audited. A browser that offers a signed-in
+session's id without its cookie gets the sign-in form. No session id reaches the log.
 
 Skipped, saying how to enable it, when /usr/bin/chromium is missing; under CI=true that is a
 failure instead.
@@ -52,6 +53,24 @@ PAGE_TIMEOUT_MS: Final = 30_000
 CHART_DRAW_MS: Final = 800
 """Charts draw after their data arrives."""
 DOWNLOAD_COUNTS: Final = "Download these counts (CSV)"
+RECORD_SOCKETS: Final = """
+window.__protocols = []; window.__sockets = [];
+const OriginalWebSocket = window.WebSocket;
+window.WebSocket = function (url, protocols) {
+  if (window.__forceSession && Array.isArray(protocols)) {
+    protocols = [protocols[0], protocols[1] || "", window.__forceSession];
+  }
+  window.__protocols.push(protocols);
+  const socket = new OriginalWebSocket(url, protocols);
+  window.__sockets.push(socket);
+  return socket;
+};
+window.WebSocket.prototype = OriginalWebSocket.prototype;
+Object.assign(window.WebSocket, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+"""
+"""Records the page's WebSocket connections and the subprotocols they offer (Streamlit sends
+its session id as the third when it reconnects); with `__forceSession` set, offers that
+session id instead: what an attacker who learnt a session id would do."""
 
 pytestmark = pytest.mark.slow
 
@@ -305,3 +324,29 @@ def test_an_administrator_works_an_item_from_open_to_closed_in_a_real_browser(
     changes = [f["to"] for e, f in steps if e == "follow_up_changed" and f]
     assert changes[-2:] == ["contacted", "closed"]
     context.close()
+
+
+def test_a_session_id_alone_does_not_take_over_a_signed_in_session(
+    browser: Browser, server: str
+) -> None:
+    victim = browser.new_context(viewport=VIEWPORT)
+    victim.add_init_script(RECORD_SOCKETS)
+    page = victim.new_page()
+    _sign_in(page, server, seed.ADMIN)
+    page.evaluate("window.__sockets[window.__sockets.length - 1].close()")  # it reconnects
+    page.wait_for_function(
+        "window.__protocols.some(p => Array.isArray(p) && p.length > 2 && p[2])",
+        timeout=PAGE_TIMEOUT_MS,
+    )
+    offered = page.evaluate("window.__protocols")
+    session_id = next(p[2] for p in offered if len(p) > 2 and p[2])
+
+    attacker = browser.new_context(viewport=VIEWPORT)
+    attacker.add_init_script(f"window.__forceSession = {session_id!r};" + RECORD_SOCKETS)
+    stolen = attacker.new_page()
+    stolen.goto(server)
+    expect(stolen.get_by_role("button", name="Sign in")).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+    assert stolen.evaluate("window.__protocols")[0][2] == session_id, "the id was offered"
+    expect(stolen.get_by_role("heading", name="Overview")).to_have_count(0)
+    victim.close()
+    attacker.close()

@@ -337,7 +337,37 @@ def test_the_share_charts_plot_weeks_against_shares_per_mechanism() -> None:
         {"week": [MONDAY], "clinic_id": ["north"], "mechanism": ["referred"], "share": [40.0]}
     )
     spec = charts.weekly_share_chart(shares).to_dict()
-    assert spec["encoding"]["x"]["field"] == "week"
-    assert spec["encoding"]["y"]["field"] == "share"
+    for layer in spec["layer"]:
+        assert layer["encoding"]["x"]["field"] == "week"
+        assert layer["encoding"]["y"]["field"] == "share"
     facet = charts.clinic_share_chart(shares).to_dict()
     assert facet["facet"]["field"] == "clinic_id"
+
+
+@FRAMES
+@given(days, st.integers(0, 60))
+def test_week_ticks_are_the_mondays_weeks_start_and_partial_weeks_are_marked(
+    start: dt.date, length: int
+) -> None:
+    end = start + dt.timedelta(days=length)
+    weeks = pl.date_range(start, end, "1d", eager=True).dt.truncate("1w").unique().sort()
+    shares = pl.DataFrame(
+        {"week": weeks, "mechanism": "referred", "share": 50.0},
+        schema={"week": pl.Date, "mechanism": pl.String, "share": pl.Float64},
+    )
+    covered = shaping.with_week_coverage(shares, start, end)
+    assert covered["days"].sum() == length + 1, "every day of the period in exactly one week"
+    assert all(1 <= d <= 7 for d in covered["days"])
+    spec = charts.weekly_share_chart(covered).to_dict()
+    ticks = spec["layer"][0]["encoding"]["x"]["axis"]["values"]
+    shown = [dt.date(t["year"], t["month"], t["date"]) for t in ticks]
+    assert shown == weeks.to_list()
+    assert all(day.weekday() == 0 for day in shown), "ticks on Mondays"
+    (rows,) = spec["datasets"].values()
+    partial = {r["week"] for r in rows if r["week_kind"] == charts.PARTIAL_WEEK}
+    first_full = start.weekday() == 0
+    last_full = end.weekday() == 6
+    expected = {w.isoformat() for w, d in zip(weeks, covered["days"], strict=True) if d < 7}
+    assert partial == expected
+    assert (weeks[0].isoformat() in partial) == (not first_full or length < 6)
+    assert (weeks[-1].isoformat() in partial) == (not last_full or length < 6)
