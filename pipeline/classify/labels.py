@@ -13,8 +13,8 @@ from typing import Final
 
 import polars as pl
 
-BITS: Final = pl.UInt32
-MAX_LABELS: Final = 32
+BITS: Final = pl.UInt64
+MAX_LABELS: Final = 64
 
 
 def bit_set(holds: Iterable[pl.Expr]) -> pl.Expr:
