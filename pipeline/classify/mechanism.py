@@ -47,7 +47,9 @@ ONSET_BEFORE_INJURY: Final = "onset_before_injury"
 
 _MEASURES: Final = {
     Measure.AGE_YEARS: pl.col("age_years"),
-    Measure.DAYS_FROM_INJURY_TO_HIP_PAIN: (pl.col(ONSET_FIELD) - pl.col(INJURY_FIELD)).dt.total_days(),
+    Measure.DAYS_FROM_INJURY_TO_HIP_PAIN: (
+        pl.col(ONSET_FIELD) - pl.col(INJURY_FIELD)
+    ).dt.total_days(),
 }
 
 

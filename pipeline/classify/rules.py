@@ -201,7 +201,9 @@ class MechanismRule:
         With `ruled_out_by` and `findings`, this names every field the rule reads, as
         `pipeline.load.classifications` (which reads only those back from the database for a
         re-classification) expects of a rule."""
-        sides = (FieldRead("hip_pain_side"), FieldRead("knee_side")) if self.same_side_as_knee else ()
+        sides = (
+            (FieldRead("hip_pain_side"), FieldRead("knee_side")) if self.same_side_as_knee else ()
+        )
         return (*(c for r in self.requires for c in r.any_of), *sides)
 
     @property
@@ -373,7 +375,9 @@ MECHANISM_RULES: Final = (REFERRED, COMPENSATORY, BIOMECHANICAL)
 """The mechanisms a rule decides, in the order their evidence is listed."""
 
 _HIP_SIGN_PRESENT: Final = Requirement(
-    Refinement.HIP_CAUSE_FIRST, "the hip itself is painful or restricted, or tests positive", _HIP_SIGNS
+    Refinement.HIP_CAUSE_FIRST,
+    "the hip itself is painful or restricted, or tests positive",
+    _HIP_SIGNS,
 )
 
 GUARDS: Final = (

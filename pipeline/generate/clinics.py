@@ -32,6 +32,9 @@ def clinic_profiles(count: int, seed: int) -> tuple[ClinicProfile, ...]:
     volumes = rng.uniform(*p.EXTRA_CLINIC_VOLUME_RANGE, size=extra_count)
     tilts = rng.uniform(*p.EXTRA_CLINIC_TILT_RANGE, size=(extra_count, len(MECHANISM_ORDER)))
     phases = rng.integers(0, p.MECHANISM_DRIFT_PERIOD_DAYS, size=extra_count)
+    quarter_hours = rng.integers(
+        -p.MAX_UTC_OFFSET_MINUTES // 15, p.MAX_UTC_OFFSET_MINUTES // 15 + 1, size=extra_count
+    )
     extra = tuple(
         ClinicProfile(
             clinic_id=f"clinic_{len(named) + i + 1:02d}",
@@ -41,6 +44,7 @@ def clinic_profiles(count: int, seed: int) -> tuple[ClinicProfile, ...]:
                 m: round(float(t), 3) for m, t in zip(MECHANISM_ORDER, tilts[i], strict=True)
             },
             drift_phase_days=int(phases[i]),
+            utc_offset_minutes=15 * int(quarter_hours[i]),
         )
         for i in range(extra_count)
     )
@@ -85,9 +89,6 @@ def presentation_shares(mechanism_share: FloatArray) -> FloatArray:
         * p.MIXED_SHARE_COMPENSATORY_BIOMECHANICAL,
         Presentation.MIXED_REFERRED_COMPENSATORY: mixed
         * (1 - p.MIXED_SHARE_COMPENSATORY_BIOMECHANICAL),
-        Presentation.NO_CLEAR_MECHANISM: undetermined
-        * (1 - p.UNDETERMINED_SHARE_HIP_PAIN_BEFORE_INJURY),
-        Presentation.HIP_PAIN_BEFORE_INJURY: undetermined
-        * p.UNDETERMINED_SHARE_HIP_PAIN_BEFORE_INJURY,
+        **{pr: undetermined * share for pr, share in p.UNDETERMINED_SHARES.items()},
     }
     return np.stack([by_presentation[pr] for pr in Presentation], axis=1)
