@@ -101,6 +101,6 @@ def test_every_bad_value_breaks_the_rule_its_defect_names() -> None:
 def test_each_writing_style_has_its_share() -> None:
     assert len(m.CSV_BOOLEAN_SPELLINGS) == len(m.CSV_BOOLEAN_SPELLING_SHARES)
     assert m.CSV_BOOLEAN_SPELLINGS[0] == ("true", "false")
-    assert len(m.INTAKE_AT_OFFSETS) == len(m.INTAKE_AT_OFFSET_SHARES)
+    assert len(m.INTAKE_AT_STYLES) == len(m.INTAKE_AT_STYLE_SHARES)
     assert sum(m.CSV_BOOLEAN_SPELLING_SHARES) == pytest.approx(1.0)
-    assert sum(m.INTAKE_AT_OFFSET_SHARES) == pytest.approx(1.0)
+    assert sum(m.INTAKE_AT_STYLE_SHARES) == pytest.approx(1.0)
