@@ -354,7 +354,13 @@ BIOMECHANICAL: Final = MechanismRule(
     Mechanism.BIOMECHANICAL,
     "The kinetic chain out of line loads the hip joint abnormally: a rotated femur, a "
     "valgus or varus or unstable knee, with a hip that is irritated on examination.",
-    findings=(*_CHAIN_OUT_OF_LINE, *_HIP_SIGNS, _GROIN),
+    findings=(
+        *_CHAIN_OUT_OF_LINE,
+        *_HIP_SIGNS,
+        _finding(
+            "hip_pain_location", "groin", CHARACTERISTIC, "groin pain: the hip joint itself hurts"
+        ),
+    ),
     requires=(
         Requirement(
             Refinement.CONTRACT,

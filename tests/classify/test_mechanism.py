@@ -311,3 +311,20 @@ def test_reclassification_reads_back_every_field_the_rules_need() -> None:
     # pipeline.load.classifications reads only these fields of a stored case
     assert set(RULE_FIELDS) <= set(CLASSIFIER_FIELDS)
     assert {"age_years", "knee_side", "hip_pain_side"} <= set(CLASSIFIER_FIELDS)
+
+
+def test_groin_pain_is_characteristic_of_a_mechanically_loaded_hip_joint() -> None:
+    # a rotated femur 2 + a painful hip 1: with groin pain (2) strong, with lateral pain not
+    borderline = {
+        "femoral_rotation": "internal",
+        "knee_alignment": "neutral",
+        "knee_instability": "false",
+        "hip_rom": "painful",
+        "hip_provocation": "negative",
+    }
+    assert classified_one(**borderline, hip_pain_location="groin")["mechanism"] == (
+        "biomechanical"
+    )
+    assert classified_one(**borderline, hip_pain_location="lateral")["mechanism"] == (
+        "undetermined"
+    )
