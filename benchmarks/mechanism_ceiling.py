@@ -52,15 +52,17 @@ class Ceiling:
     fit_seconds: float
 
 
-def seeded_cases(records: int, seed: int, out: Path) -> pl.DataFrame:
+def seeded_cases(
+    records: int, seed: int, out: Path, days: int = DAYS, clinics: int = CLINICS
+) -> pl.DataFrame:
     """Generate `records` valid records into `out`; return every case's typed fields, the rule
     set's mechanism (`rules`) and the generator's latent mechanism (`truth`)."""
     generate(
         GenerationConfig(
             records=records,
-            days=DAYS,
+            days=days,
             end_date=END_DATE,
-            clinics=CLINICS,
+            clinics=clinics,
             seed=seed,
             output_format=OutputFormat.CSV,
             invalid_rate=0.0,
@@ -152,9 +154,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--records", type=int, default=DEFAULT_RECORDS)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--days", type=int, default=DAYS)
+    parser.add_argument("--clinics", type=int, default=CLINICS)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="mechanism-ceiling-") as out:
-        cases = seeded_cases(args.records, args.seed, Path(out))
+        cases = seeded_cases(args.records, args.seed, Path(out), args.days, args.clinics)
     result = ceiling(cases, args.seed)
     print(
         f"records: {args.records:,} (seed {args.seed})  cases: train {result.train_cases:,}, "

@@ -60,7 +60,8 @@ _ALL_PHRASES: Final = pl.Series(
 def _finding_holds(findings: Findings, field: str, value: str | None) -> BoolArray:
     if value is None:
         return findings.present[field]
-    return findings.value_index[field] == FIELDS_BY_NAME[field].allowed.index(value)
+    holds: BoolArray = findings.value_index[field] == FIELDS_BY_NAME[field].allowed.index(value)
+    return holds
 
 
 def draw_notes(rng: np.random.Generator, findings: Findings) -> pl.Series:

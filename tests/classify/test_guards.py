@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.classify.cases import classified, classified_one
-from tests.classify.test_mechanism import TEXTBOOK_BIOMECHANICAL, TEXTBOOK_REFERRED
+from tests.classify.test_mechanism import TEXTBOOK_BIOMECHANICAL, TEXTBOOK_REFERRED, evidence
 from tests.records import Record
 from tests.strategies import valid_records
 
@@ -30,7 +30,7 @@ def test_a_child_with_hip_signs_is_undetermined_with_the_guard_named() -> None:
 def test_any_one_hip_sign_in_a_child_fires_the_guard() -> None:
     for sign in HIP_SIGNS:
         case = classified_one(**sign, age_years="15")
-        assert case["mechanism_evidence"][:2] == ["guard=child_with_hip_signs", "age_years<16"]
+        assert evidence(case)[:2] == ["guard=child_with_hip_signs", "age_years<16"]
 
 
 def test_a_sixteen_year_old_or_a_child_with_a_quiet_hip_is_not_guarded() -> None:
@@ -57,7 +57,7 @@ def test_the_osteoarthritis_guard_needs_age_groin_and_restriction_together() -> 
     painful = classified_one(**TEXTBOOK_BIOMECHANICAL, age_years="70")
     assert painful["mechanism"] == "biomechanical"
     lateral = classified_one(**{**restricted, "hip_pain_location": "lateral"}, age_years="70")
-    assert not any(e.startswith("guard=") for e in lateral["mechanism_evidence"])
+    assert not any(e.startswith("guard=") for e in evidence(lateral))
 
 
 def test_hip_pain_from_the_day_of_a_fall_or_blow_is_a_hip_hurt_in_the_same_event() -> None:
@@ -92,7 +92,7 @@ def test_when_two_guards_hold_the_first_is_named_alone() -> None:
         injury_date="2026-11-12",
         hip_pain_onset_date="2026-11-12",
     )
-    assert [e for e in case["mechanism_evidence"] if e.startswith("guard=")] == [
+    assert [e for e in evidence(case) if e.startswith("guard=")] == [
         "guard=primary_hip_osteoarthritis"
     ]
 
