@@ -15,6 +15,7 @@ import pytest
 
 from pipeline.contract import Mechanism
 from pipeline.generate import GenerationConfig, OutputFormat, generate
+from pipeline.generate import clinic_parameters as cp
 from pipeline.generate import messiness as m
 from pipeline.generate import parameters as p
 from pipeline.generate.clinics import MECHANISM_ORDER, clinic_profiles, mechanism_shares
@@ -95,7 +96,7 @@ def test_weekends_are_quieter_than_weekdays_as_the_weekly_pattern_says(
     run: pl.DataFrame,
 ) -> None:
     days = epoch_day(END_DATE) - np.arange(DAYS)
-    weights = np.array(p.WEEKDAY_VOLUME)[weekday_of(days)]
+    weights = np.array(cp.WEEKDAY_VOLUME)[weekday_of(days)]
     expected = weights[weekday_of(days) >= 5].sum() / weights.sum()
     weekend = pl.col("file_day").dt.weekday() >= 6  # polars: Monday = 1 ... Sunday = 7
     originals = run.filter(pl.col("record_kind") == "original")
@@ -132,7 +133,7 @@ def test_mechanism_prevalence_differs_by_clinic(run: pl.DataFrame) -> None:
 
 def test_case_mix_drifts_slowly_over_months() -> None:
     clinics = clinic_profiles(3, SEED)
-    days = epoch_day(date(2026, 1, 1)) + np.arange(p.MECHANISM_DRIFT_PERIOD_DAYS)
+    days = epoch_day(date(2026, 1, 1)) + np.arange(cp.MECHANISM_DRIFT_PERIOD_DAYS)
     shares = mechanism_shares(clinics, np.zeros(days.shape[0], dtype=np.int64), days)
     assert (shares.max(axis=0) - shares.min(axis=0)).max() > 0.05  # it moves over the cycle
     assert np.abs(np.diff(shares, axis=0)).max() < 0.002  # but never from one day to the next

@@ -6,12 +6,12 @@ from typing import Final
 
 import numpy as np
 
-from pipeline.generate import parameters as p
+from pipeline.generate import clinic_parameters as cp
 from pipeline.generate.arrays import FloatArray, IntArray
 
 SECONDS_PER_DAY: Final = 86_400
 SECONDS_PER_HOUR: Final = 3_600
-_VOLUME: Final[FloatArray] = np.array(p.HOURLY_VOLUME, dtype=np.float64)
+_VOLUME: Final[FloatArray] = np.array(cp.HOURLY_VOLUME, dtype=np.float64)
 _OPEN_HOURS: Final[IntArray] = np.flatnonzero(_VOLUME > 0).astype(np.int64)
 """The local hours in which anyone is taken in (in order)."""
 _ARRIVAL_CDF: Final[FloatArray] = np.concatenate(
