@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any, Final
 
 from dashboards.filters import label_of
-from pipeline.classify.rules import MECHANISM_RULES
+from pipeline.classify.rules import GUARDS, MECHANISM_RULES
 from pipeline.contract.fields import FIELDS_BY_NAME, FieldType
 
 GROUPS: Final = {
@@ -61,9 +61,24 @@ FIELD_LABELS: Final = {
     "trendelenburg_sign": "Trendelenburg sign",
 }
 
-_MEANINGS: Final = {
-    finding.evidence: finding.meaning for rule in MECHANISM_RULES for finding in rule.findings
-}
+
+def _meanings() -> dict[str, str]:
+    """What each piece of evidence means, as the rules say it: findings and derived findings
+    by their `meaning`, guards by their reason."""
+    conditions = [
+        condition
+        for rule in MECHANISM_RULES
+        for condition in (*rule.findings, *rule.requires_one_of, *rule.ruled_out_by)
+    ]
+    meanings = {
+        c.evidence: c.meaning
+        for c in conditions
+        if hasattr(c, "meaning") and hasattr(c, "evidence")
+    }
+    return meanings | {guard.evidence: guard.reason for guard in GUARDS}
+
+
+_MEANINGS: Final = _meanings()
 NOT_EXAMINED: Final = "not recorded"
 
 
@@ -100,8 +115,16 @@ def evidence_sentence(evidence: str) -> str:
     """One piece of mechanism evidence (`field=value`) as a short sentence."""
     meaning = _MEANINGS.get(evidence)
     field, _, value = evidence.partition("=")
-    stated = f"{field_label(field)}: {value_text(value)}"
-    return f"{meaning.capitalize()} ({stated})." if meaning else f"{stated}."
+    if field == "guard":
+        stated = f"a hip cause to exclude first: {label_of(value).lower()}"
+    elif field in FIELDS_BY_NAME:
+        written = {"true": True, "false": False}.get(value, value)
+        stated = f"{field_label(field)}: {value_text(written, field)}"
+    else:  # a derived finding such as `age_years<16`
+        stated = evidence.replace("_", " ")
+    if meaning:
+        return f"{meaning[0].upper()}{meaning[1:]} ({stated})."
+    return f"{stated[0].upper()}{stated[1:]}."
 
 
 def version_changes(versions: list[dict[str, Any]]) -> list[dict[str, Any]]:

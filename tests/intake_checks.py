@@ -120,10 +120,16 @@ def broken_rules(record: RawRecord, now: datetime) -> set[str]:
     if intake_at is not None:
         if intake_at > now + timedelta(days=FUTURE_TOLERANCE_DAYS):
             broken.add(f"intake_at:{Rule.NOT_IN_FUTURE.value}")
+        intake_day = written_date(record.values["intake_at"])
         for name in ("injury_date", "hip_pain_onset_date"):
-            if name in parsed and parsed[name] > intake_at.date():
+            if name in parsed and parsed[name] > intake_day:
                 broken.add(f"{name}:{Rule.NOT_AFTER_INTAKE.value}")
     return broken
+
+
+def written_date(intake_at: str) -> date:
+    """The date of intake: the calendar date as written in `intake_at` (the contract)."""
+    return date.fromisoformat(intake_at[:10])
 
 
 def _check_field(field: Field, value: Any, csv_text: bool) -> tuple[Rule | None, Any]:
@@ -229,7 +235,8 @@ def triage_of(record: RawRecord) -> tuple[str, list[str]]:
     temperature = v["temperature_c"]
     if (temperature is not None and temperature >= 38.0) or v["fever_reported"] is True:
         urgent.append("fever")
-    hip_pain_days = (v["intake_at"].date() - v["hip_pain_onset_date"]).days
+    assert record.values is not None
+    hip_pain_days = (written_date(record.values["intake_at"]) - v["hip_pain_onset_date"]).days
     persistent = ["persistent_despite_rest"] if hip_pain_days >= 21 and v["rest_tried"] else []
     if urgent:
         return "urgent", urgent + persistent

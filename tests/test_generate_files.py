@@ -23,6 +23,7 @@ from pipeline.generate import (
 )
 from pipeline.generate import messiness as m
 from pipeline.generate import plan as plan_module
+from pipeline.generate.clinics import clinic_profiles
 from tests.intake_checks import (
     MALFORMED,
     RawRecord,
@@ -150,6 +151,7 @@ def test_records_sit_in_the_file_of_their_intake_day_and_repeats_come_later(
     records, truth = read_run(tmp_path)
     kind = {(row["file"], int(row["line_number"])): row["record_kind"] for row in truth}
     valid = {(row["file"], int(row["line_number"])) for row in truth if row["valid"] == "true"}
+    utc_offsets = {c.clinic_id: c.utc_offset_minutes for c in clinic_profiles(3, 7)}
     for record in records:
         place = (record.file, record.line_number)
         if place not in valid:
@@ -157,7 +159,9 @@ def test_records_sit_in_the_file_of_their_intake_day_and_repeats_come_later(
         match = FILE_NAME.match(record.file)
         assert match
         sent = date.fromisoformat(match["day"])
-        intake_day = typed_values(record)["intake_at"].date()
+        # the file's day is the clinic's own (local) day, however intake_at is written
+        offset = timedelta(minutes=utc_offsets[match["clinic"]])
+        intake_day = (typed_values(record)["intake_at"] + offset).date()
         if kind[place] == "original":
             assert intake_day == sent, place
         else:

@@ -9,6 +9,7 @@ import pytest
 from pipeline.contract import FIELDS_BY_NAME, OPTIONAL_FIELDS, Rule
 from pipeline.contract.fields import KNEE_INJURIES, FieldType, fields_of_type
 from pipeline.generate import bad_values
+from pipeline.generate import clinic_parameters as cp
 from pipeline.generate import messiness as m
 from pipeline.generate import parameters as p
 from pipeline.generate.defects import DEFECTS, DefectKind
@@ -57,10 +58,10 @@ def test_missing_shares_name_only_optional_fields() -> None:
 
 
 def test_mechanism_shares_and_defect_weights_are_complete() -> None:
-    assert sum(p.BASE_MECHANISM_SHARES.values()) == pytest.approx(1.0)
+    assert sum(cp.BASE_MECHANISM_SHARES.values()) == pytest.approx(1.0)
     assert sum(m.FIELD_DEFECT_WEIGHTS.values()) == pytest.approx(1.0)
     assert set(m.FIELD_DEFECT_WEIGHTS) == {k.value for k in DefectKind}
-    assert len({c.clinic_id for c in p.CLINIC_PROFILES}) == len(p.CLINIC_PROFILES)
+    assert len({c.clinic_id for c in cp.CLINIC_PROFILES}) == len(cp.CLINIC_PROFILES)
 
 
 def _one_bad_field(field: str, value: str) -> set[str]:
@@ -101,6 +102,6 @@ def test_every_bad_value_breaks_the_rule_its_defect_names() -> None:
 def test_each_writing_style_has_its_share() -> None:
     assert len(m.CSV_BOOLEAN_SPELLINGS) == len(m.CSV_BOOLEAN_SPELLING_SHARES)
     assert m.CSV_BOOLEAN_SPELLINGS[0] == ("true", "false")
-    assert len(m.INTAKE_AT_OFFSETS) == len(m.INTAKE_AT_OFFSET_SHARES)
+    assert len(m.INTAKE_AT_STYLES) == len(m.INTAKE_AT_STYLE_SHARES)
     assert sum(m.CSV_BOOLEAN_SPELLING_SHARES) == pytest.approx(1.0)
-    assert sum(m.INTAKE_AT_OFFSET_SHARES) == pytest.approx(1.0)
+    assert sum(m.INTAKE_AT_STYLE_SHARES) == pytest.approx(1.0)

@@ -15,6 +15,7 @@ import pytest
 
 from pipeline.contract import Mechanism
 from pipeline.generate import GenerationConfig, OutputFormat, generate
+from pipeline.generate import clinic_parameters as cp
 from pipeline.generate import messiness as m
 from pipeline.generate import parameters as p
 from pipeline.generate.clinics import MECHANISM_ORDER, clinic_profiles, mechanism_shares
@@ -57,7 +58,15 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> pl.DataFrame:
             if (record.file, record.line_number) in valid_places:
                 values = typed_values(record)
                 values["intake_at"] = values["intake_at"].replace(tzinfo=None)
-                rows.append({"file": record.file, "line_number": record.line_number, **values})
+                written = str(record.values["intake_at"]) if record.values else ""
+                rows.append(
+                    {
+                        "file": record.file,
+                        "line_number": record.line_number,
+                        "written_intake_at": written,
+                        **values,
+                    }
+                )
     records = pl.DataFrame(rows, infer_schema_length=None)
     parts = pl.col("file").str.extract_groups(FILE_DAY.pattern)
     return truth.join(records, on=["file", "line_number"], how="left").with_columns(
@@ -87,7 +96,7 @@ def test_weekends_are_quieter_than_weekdays_as_the_weekly_pattern_says(
     run: pl.DataFrame,
 ) -> None:
     days = epoch_day(END_DATE) - np.arange(DAYS)
-    weights = np.array(p.WEEKDAY_VOLUME)[weekday_of(days)]
+    weights = np.array(cp.WEEKDAY_VOLUME)[weekday_of(days)]
     expected = weights[weekday_of(days) >= 5].sum() / weights.sum()
     weekend = pl.col("file_day").dt.weekday() >= 6  # polars: Monday = 1 ... Sunday = 7
     originals = run.filter(pl.col("record_kind") == "original")
@@ -124,7 +133,7 @@ def test_mechanism_prevalence_differs_by_clinic(run: pl.DataFrame) -> None:
 
 def test_case_mix_drifts_slowly_over_months() -> None:
     clinics = clinic_profiles(3, SEED)
-    days = epoch_day(date(2026, 1, 1)) + np.arange(p.MECHANISM_DRIFT_PERIOD_DAYS)
+    days = epoch_day(date(2026, 1, 1)) + np.arange(cp.MECHANISM_DRIFT_PERIOD_DAYS)
     shares = mechanism_shares(clinics, np.zeros(days.shape[0], dtype=np.int64), days)
     assert (shares.max(axis=0) - shares.min(axis=0)).max() > 0.05  # it moves over the cycle
     assert np.abs(np.diff(shares, axis=0)).max() < 0.002  # but never from one day to the next
@@ -205,17 +214,120 @@ def test_hip_pain_before_the_injury_is_always_undetermined(run: pl.DataFrame) ->
     assert 0.2 < early.height / undetermined.height < 0.4
 
 
-def test_dates_run_from_injury_to_hip_pain_to_intake(run: pl.DataFrame) -> None:
+WRITTEN_DAY = pl.col("written_intake_at").str.slice(0, 10).str.to_date()
+"""The date of intake as the contract reads it: the calendar date written in `intake_at`."""
+LOCAL_HOUR = pl.col("written_intake_at").str.slice(11, 2).cast(pl.Int32)
+OFFSET = pl.col("written_intake_at").str.slice(19)
+
+
+def test_dates_run_from_injury_to_hip_pain_to_the_written_date_of_intake(
+    run: pl.DataFrame,
+) -> None:
     cases = run.filter("valid")
-    intake_day = pl.col("intake_at").dt.date()
-    assert (cases.select((pl.col("injury_date") <= intake_day).all()).item()) is True
-    assert (cases.select((pl.col("hip_pain_onset_date") <= intake_day).all()).item()) is True
-    first_hour, end_hour = cases.select(
-        pl.col("intake_at").dt.hour().min().alias("first"),
-        pl.col("intake_at").dt.hour().max().alias("last"),
-    ).row(0)
-    assert first_hour >= p.INTAKE_HOURS_UTC[0]
-    assert end_hour < p.INTAKE_HOURS_UTC[1]
+    assert (cases.select((pl.col("injury_date") <= WRITTEN_DAY).all()).item()) is True
+    assert (cases.select((pl.col("hip_pain_onset_date") <= WRITTEN_DAY).all()).item()) is True
+
+
+def test_clinics_write_local_times_in_their_own_time_zones_up_to_twelve_hours_off(
+    run: pl.DataFrame,
+) -> None:
+    cases = run.filter("valid")
+    local = cases.filter(OFFSET.str.contains(r"^[+-]\d\d:\d\d$"))
+    assert local.height / cases.height == pytest.approx(m.INTAKE_AT_STYLE_SHARES[0], abs=0.01)
+    offsets = dict(local.group_by("clinic").agg(OFFSET.unique()).iter_rows())
+    profiles = {c.clinic_id: c.utc_offset_minutes for c in clinic_profiles(CLINICS, SEED)}
+    for clinic, written in offsets.items():
+        minutes = profiles[clinic]
+        sign = "-" if minutes < 0 else "+"
+        assert written == [f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"]
+    assert max(abs(v) for v in profiles.values()) >= 10 * 60
+    hours = local.select(LOCAL_HOUR).to_series()
+    office = hours.is_between(7, 19)
+    assert office.sum() > 0.9 * hours.len()  # office hours, local time
+    assert hours.is_in([23, 0]).sum() > 0  # and some near local midnight
+
+
+def test_near_local_midnight_the_written_date_and_the_utc_date_differ(run: pl.DataFrame) -> None:
+    cases = run.filter("valid")
+    differ = cases.filter(pl.col("intake_at").dt.date() != WRITTEN_DAY)
+    assert differ.height > 0.05 * cases.height  # clinics far from UTC
+    assert differ.filter(LOCAL_HOUR.is_in([23, 0])).height > 0
+
+
+def test_trochanteric_pain_is_most_common_in_women_aged_40_to_60(run: pl.DataFrame) -> None:
+    cases = run.filter("valid")
+    midlife_women = (pl.col("sex") == "female") & pl.col("age_years").is_between(40, 60)
+    compensatory = pl.col("mechanism") == "compensatory"
+    assert share(cases.filter(midlife_women), compensatory) > 1.5 * share(
+        cases.filter(~midlife_women), compensatory
+    )
+
+
+def test_fractures_swell_the_knee_and_often_stop_weight_bearing(run: pl.DataFrame) -> None:
+    fractures = run.filter(pl.col("valid") & (pl.col("knee_injury") == "fracture"))
+    others = run.filter(pl.col("valid") & (pl.col("knee_injury") != "fracture"))
+    assert share(fractures.drop_nulls("knee_effusion"), pl.col("knee_effusion")) > 0.8
+    no_weight = pl.col("weight_bearing") == "none"
+    assert share(fractures, no_weight) > 0.3
+    assert share(others, no_weight) < 0.05
+
+
+def test_findings_are_missing_for_a_reason(run: pl.DataFrame) -> None:
+    cases = run.filter("valid")
+    in_pain = (pl.col("pain_score") >= p.IN_PAIN_SCORE) | (pl.col("weight_bearing") != "full")
+    not_done = pl.col("trendelenburg_sign").is_null()
+    assert share(cases.filter(in_pain), not_done) > 2 * share(cases.filter(~in_pain), not_done)
+    unwell = pl.col("fever_reported").fill_null(value=False)
+    not_taken = pl.col("temperature_c").is_null()
+    assert share(cases.filter(unwell), not_taken) < 0.5 * share(cases.filter(~unwell), not_taken)
+
+
+def test_no_phrase_in_the_notes_gives_the_mechanism_away(run: pl.DataFrame) -> None:
+    phrases = (
+        run.filter("valid")
+        .select(
+            "mechanism", pl.col("notes").str.split("\n").list.first().str.split(". ").alias("p")
+        )
+        .explode("p")
+        .drop_nulls("p")
+    )
+    by_phrase = phrases.group_by("p").agg(
+        pl.len().alias("n"), pl.col("mechanism").n_unique().alias("mechanisms")
+    )
+    common = by_phrase.filter(pl.col("n") >= 200)
+    assert common.height >= 10
+    assert (common["mechanisms"] >= 4).all(), common.filter(pl.col("mechanisms") < 4)
+
+
+def test_the_hip_causes_the_guards_exclude_are_generated_with_a_truthful_label(
+    run: pl.DataFrame,
+) -> None:
+    cases = run.filter("valid")
+    hip_signs = pl.col("hip_rom").is_in(["painful", "restricted"]) | (
+        pl.col("hip_provocation") == "positive"
+    )
+    children = cases.filter((pl.col("age_years") < 16) & hip_signs)
+    old_hips = cases.filter(
+        (pl.col("age_years") >= 50)
+        & (pl.col("hip_pain_location") == "groin")
+        & (pl.col("hip_rom") == "restricted")
+    )
+    same_event = cases.filter(
+        (pl.col("hip_pain_onset_date") == pl.col("injury_date"))
+        & pl.col("knee_injury").is_in(["fracture", "ligament_injury", "contusion"])
+    )
+    for group in (children, old_hips, same_event):
+        assert group.height > 100
+        # mostly a hip cause (truth undetermined), though a knee mechanism is possible too
+        assert 0.3 < share(group, pl.col("mechanism") == "undetermined") < 1.0
+
+
+def test_ages_are_not_piled_up_at_the_youngest_age_of_an_injury(run: pl.DataFrame) -> None:
+    ligament = run.filter(pl.col("valid") & (pl.col("knee_injury") == "ligament_injury"))
+    youngest = p.AGE_BY_KNEE_INJURY["ligament_injury"].lowest
+    at_youngest = share(ligament, pl.col("age_years") == youngest)
+    next_up = share(ligament, pl.col("age_years") == youngest + 1)
+    assert at_youngest < 1.5 * next_up
 
 
 def test_optional_fields_are_sometimes_not_given(run: pl.DataFrame) -> None:

@@ -27,6 +27,8 @@ from db.models import (
 from pipeline import run
 from pipeline.aggregate import summary
 from pipeline.classify import RULES_VERSION
+from pipeline.defs.reclassify.sensors import rules_version_sensor
+from pipeline.defs.resources import IntakeDatabase
 from pipeline.generate import GenerationConfig, OutputFormat, generate
 
 END = dt.date(2026, 11, 20)
@@ -232,7 +234,13 @@ def test_a_new_rules_version_reclassifies_every_case_and_the_counts_follow(
     counts_before = _snapshot(migrated_engine)["counts"]
     classifications = table_of(CaseClassification)
     with migrated_engine.begin() as conn:
-        conn.execute(update(classifications).values(rules_version="2000.1.1", triage="routine"))
+        # as stored by the rule set before this one (2026.11.1), triage spoilt to see it redone
+        conn.execute(update(classifications).values(rules_version="2026.11.1", triage="routine"))
+    resources = {"database": IntakeDatabase(url=database_url)}
+    with dg.build_sensor_context(instance=instance, resources=resources) as context:
+        requested = rules_version_sensor(context)
+    assert isinstance(requested, dg.SensorResult)
+    assert [r.run_key for r in requested.run_requests or []] == [f"rules-{RULES_VERSION}"]
     definitions = run.definitions()
     job = definitions.resolve_job_def("reclassify_job")
     result = job.execute_in_process(
@@ -243,3 +251,5 @@ def test_a_new_rules_version_reclassifies_every_case_and_the_counts_follow(
         versions = conn.execute(select(classifications.c.rules_version).distinct()).scalars().all()
     assert versions == [RULES_VERSION]
     assert _snapshot(migrated_engine)["counts"] == counts_before
+    with dg.build_sensor_context(instance=instance, resources=resources) as context:
+        assert isinstance(rules_version_sensor(context), dg.SkipReason)

@@ -13,8 +13,8 @@ from typing import Final
 
 import polars as pl
 
-BITS: Final = pl.UInt32
-MAX_LABELS: Final = 32
+BITS: Final = pl.UInt64
+MAX_LABELS: Final = 64
 
 
 def bit_set(holds: Iterable[pl.Expr]) -> pl.Expr:
@@ -37,19 +37,34 @@ not strings. `as_text` turns them into List(String) at the end."""
 def label_lists(bits: pl.Series, labels: Sequence[str]) -> pl.Series:
     """Each bit set as the list of its labels (`LABEL_LISTS`), in the order of `labels`."""
     distinct = bits.unique()
-    lists = (
-        pl.DataFrame({"bits": distinct})
-        .select(
-            pl.concat_list(
-                pl.when((pl.col("bits") & pl.lit(1 << i, BITS)) != 0).then(pl.lit(label))
-                for i, label in enumerate(labels)
-            ).list.drop_nulls()
-        )
-        .to_series()
+    positions = pl.Series(range(len(distinct)), dtype=pl.UInt32)
+    lists = _lists_of(distinct, labels)
+    return lists.gather(bits.replace_strict(distinct, positions, return_dtype=pl.UInt32))
+
+
+def _lists_of(distinct: pl.Series, labels: Sequence[str]) -> pl.Series:
+    """The label list of each distinct bit set: every (set, label) pair whose bit is on, grouped
+    back by set (one join and one grouping, however many labels; a column per label was slow
+    with thousands of distinct sets)."""
+    table = pl.DataFrame(
+        {
+            "mask": pl.Series([1 << i for i in range(len(labels))], dtype=BITS),
+            "label": pl.Series(list(labels), dtype=pl.String),
+        }
+    )
+    sets = pl.DataFrame({"bits": distinct.cast(BITS)}).with_row_index("row")
+    on = (
+        sets.join(table, how="cross")
+        .filter((pl.col("bits") & pl.col("mask")) != 0)
+        .group_by("row")
+        .agg(pl.col("label").sort_by("mask"))
+    )
+    return (
+        sets.join(on, on="row", how="left")
+        .sort("row")["label"]
+        .fill_null(pl.lit([], pl.List(pl.String)))
         .cast(LABEL_LISTS)
     )
-    positions = pl.Series(range(len(distinct)), dtype=pl.UInt32)
-    return lists.gather(bits.replace_strict(distinct, positions, return_dtype=pl.UInt32))
 
 
 def as_text(lists: pl.Series) -> pl.Series:

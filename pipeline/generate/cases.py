@@ -26,7 +26,7 @@ from pipeline.generate.patients import draw_patients
 from pipeline.generate.plan import Chunk, RunPlan
 from pipeline.generate.render import PLAIN_BOOLEANS
 from pipeline.generate.sampling import chance, choose
-from pipeline.generate.timing import intake_seconds
+from pipeline.generate.timing import local_intake_seconds, written_day
 
 PATIENT_REF_DIGITS: Final = 10
 """A patient reference is `PT` and this many digits: pseudonymous, no meaning in it."""
@@ -49,7 +49,12 @@ def simulate_originals(
     file_shares = presentation_shares(
         mechanism_shares(plan.clinics, files.clinic[first_file:], files.day[first_file:])
     )
-    seconds = intake_seconds(rng, day, position, in_file)
+    local_seconds = local_intake_seconds(rng, day, position, in_file)
+    utc_offset = np.array([c.utc_offset_minutes for c in plan.clinics], dtype=np.int64)[clinic]
+    seconds = local_seconds - utc_offset * 60
+    offset = choose(rng, m.INTAKE_AT_STYLE_SHARES, size)
+    # Every day-based date is drawn against the date of intake as written (the contract's).
+    intake_day = written_day(local_seconds, utc_offset, (offset == m.LOCAL_TIME).astype(np.int64))
     patients = draw_patients(rng, file_shares[file - first_file])
     findings = draw_findings(rng, patients.presentation, patients.knee_injury)
     course = draw_course(
@@ -57,12 +62,11 @@ def simulate_originals(
         patients.presentation,
         patients.knee_injury,
         findings.present["antalgic_gait"],
-        day,
+        intake_day,
     )
-    notes = draw_notes(rng, patients.presentation)
-    missing = draw_missing(rng, size)
+    notes = draw_notes(rng, findings)
+    missing = draw_missing(rng, course)
     patient_number = rng.integers(0, 10**PATIENT_REF_DIGITS, size)
-    offset = choose(rng, m.INTAKE_AT_OFFSET_SHARES, size)
     spelling = choose(rng, m.CSV_BOOLEAN_SPELLING_SHARES, size)
     omit_empty = chance(rng, m.JSONL_OMITS_EMPTY_FIELDS_SHARE, size)
     if output_format is OutputFormat.JSONL:
@@ -104,8 +108,9 @@ def simulate_originals(
         pl.Series(col.RUN_INDEX, run_index),
         pl.Series(col.PRESENTATION, patients.presentation.astype(np.int8)),
         pl.Series(col.INTAKE_SECONDS, seconds),
-        pl.Series(col.INTAKE_DAY, day),
+        pl.Series(col.INTAKE_DAY, intake_day),
         pl.Series(col.INTAKE_OFFSET, offset.astype(np.int8)),
+        pl.Series(col.UTC_OFFSET, utc_offset),
         pl.Series(col.BOOLEAN_SPELLING, spelling.astype(np.int8)),
         pl.Series(col.OMIT_EMPTY, omit_empty),
         pl.Series(col.RESENT_LATER, np.isin(run_index, plan.resent_originals)),

@@ -9,29 +9,33 @@ from typing import Final
 import numpy as np
 
 from pipeline.contract import Mechanism
-from pipeline.generate import parameters as p
+from pipeline.generate import clinic_parameters as cp
 from pipeline.generate.arrays import FloatArray, IntArray
-from pipeline.generate.parameters import ClinicProfile, Presentation
+from pipeline.generate.clinic_parameters import ClinicProfile
+from pipeline.generate.parameters import Presentation
 
 MECHANISM_ORDER: Final = tuple(Mechanism)
 """Mechanisms in the contract's order: the columns of every mechanism share matrix."""
 
 _EPOCH: Final = date(1970, 1, 1)
-_DRIFT_REFERENCE_DAY: Final = (date.fromisoformat(p.DRIFT_REFERENCE_DATE_ISO) - _EPOCH).days
+_DRIFT_REFERENCE_DAY: Final = (date.fromisoformat(cp.DRIFT_REFERENCE_DATE_ISO) - _EPOCH).days
 _EXTRA_CLINIC_STREAM: Final = 0xC11
 """Seed stream of the randomly tilted clinics beyond the named ones (independent of the rest)."""
 
 
 def clinic_profiles(count: int, seed: int) -> tuple[ClinicProfile, ...]:
     """The first `count` clinics: the named ones, then `clinic_09`, ... with seeded case mixes."""
-    named = p.CLINIC_PROFILES[:count]
+    named = cp.CLINIC_PROFILES[:count]
     extra_count = count - len(named)
     if extra_count <= 0:
         return named
     rng = np.random.default_rng([seed, _EXTRA_CLINIC_STREAM])
-    volumes = rng.uniform(*p.EXTRA_CLINIC_VOLUME_RANGE, size=extra_count)
-    tilts = rng.uniform(*p.EXTRA_CLINIC_TILT_RANGE, size=(extra_count, len(MECHANISM_ORDER)))
-    phases = rng.integers(0, p.MECHANISM_DRIFT_PERIOD_DAYS, size=extra_count)
+    volumes = rng.uniform(*cp.EXTRA_CLINIC_VOLUME_RANGE, size=extra_count)
+    tilts = rng.uniform(*cp.EXTRA_CLINIC_TILT_RANGE, size=(extra_count, len(MECHANISM_ORDER)))
+    phases = rng.integers(0, cp.MECHANISM_DRIFT_PERIOD_DAYS, size=extra_count)
+    quarter_hours = rng.integers(
+        -cp.MAX_UTC_OFFSET_MINUTES // 15, cp.MAX_UTC_OFFSET_MINUTES // 15 + 1, size=extra_count
+    )
     extra = tuple(
         ClinicProfile(
             clinic_id=f"clinic_{len(named) + i + 1:02d}",
@@ -41,6 +45,7 @@ def clinic_profiles(count: int, seed: int) -> tuple[ClinicProfile, ...]:
                 m: round(float(t), 3) for m, t in zip(MECHANISM_ORDER, tilts[i], strict=True)
             },
             drift_phase_days=int(phases[i]),
+            utc_offset_minutes=15 * int(quarter_hours[i]),
         )
         for i in range(extra_count)
     )
@@ -56,17 +61,17 @@ def mechanism_shares(
     weight follows its own slow wave (phases spread evenly over the mechanisms, shifted by
     the clinic), so one mechanism gains ground while another loses it. Rows sum to 1.
     """
-    base = np.array([p.BASE_MECHANISM_SHARES[m] for m in MECHANISM_ORDER])
+    base = np.array([cp.BASE_MECHANISM_SHARES[m] for m in MECHANISM_ORDER])
     tilt = np.array([[c.mechanism_tilt.get(m, 1.0) for m in MECHANISM_ORDER] for c in clinics])
     phase = np.array([c.drift_phase_days for c in clinics], dtype=np.float64)
-    cycle = 2 * math.pi / p.MECHANISM_DRIFT_PERIOD_DAYS
+    cycle = 2 * math.pi / cp.MECHANISM_DRIFT_PERIOD_DAYS
     mechanism_offset = 2 * math.pi * np.arange(len(MECHANISM_ORDER)) / len(MECHANISM_ORDER)
     angle = (
         cycle * (epoch_day - _DRIFT_REFERENCE_DAY + phase[clinic_index])[:, None]
         + mechanism_offset[None, :]
     )
     weights = (
-        base[None, :] * tilt[clinic_index] * np.exp(p.MECHANISM_DRIFT_AMPLITUDE * np.sin(angle))
+        base[None, :] * tilt[clinic_index] * np.exp(cp.MECHANISM_DRIFT_AMPLITUDE * np.sin(angle))
     )
     shares: FloatArray = weights / weights.sum(axis=1, keepdims=True)
     return shares
@@ -82,12 +87,9 @@ def presentation_shares(mechanism_share: FloatArray) -> FloatArray:
         Presentation.COMPENSATORY: mechanism_share[:, column[Mechanism.COMPENSATORY]],
         Presentation.BIOMECHANICAL: mechanism_share[:, column[Mechanism.BIOMECHANICAL]],
         Presentation.MIXED_COMPENSATORY_BIOMECHANICAL: mixed
-        * p.MIXED_SHARE_COMPENSATORY_BIOMECHANICAL,
+        * cp.MIXED_SHARE_COMPENSATORY_BIOMECHANICAL,
         Presentation.MIXED_REFERRED_COMPENSATORY: mixed
-        * (1 - p.MIXED_SHARE_COMPENSATORY_BIOMECHANICAL),
-        Presentation.NO_CLEAR_MECHANISM: undetermined
-        * (1 - p.UNDETERMINED_SHARE_HIP_PAIN_BEFORE_INJURY),
-        Presentation.HIP_PAIN_BEFORE_INJURY: undetermined
-        * p.UNDETERMINED_SHARE_HIP_PAIN_BEFORE_INJURY,
+        * (1 - cp.MIXED_SHARE_COMPENSATORY_BIOMECHANICAL),
+        **{pr: undetermined * share for pr, share in cp.UNDETERMINED_SHARES.items()},
     }
     return np.stack([by_presentation[pr] for pr in Presentation], axis=1)

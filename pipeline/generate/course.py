@@ -38,6 +38,8 @@ class Course:
     """Body temperature in tenths of a degree (368 = 36.8), as it would read if measured."""
     fever_reported: BoolArray
     rest_tried: BoolArray
+    looks_unwell: BoolArray
+    """Febrile or a serious condition behind the pain: the clinician takes the temperature."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,7 @@ def draw_course(
             size,
         ),
         rest_tried=chance(rng, rested_share, size),
+        looks_unwell=flags.febrile | flags.serious,
     )
 
 

@@ -103,7 +103,7 @@ def _too_long_id(field: Field, current: pl.Expr) -> pl.Expr:
 
 def _future_intake(field: Field, current: pl.Expr) -> pl.Expr:
     shifted = pl.col(col.INTAKE_SECONDS) + m.FUTURE_INTAKE_SHIFT_DAYS * SECONDS_PER_DAY
-    return intake_at_text(shifted, pl.col(col.INTAKE_OFFSET))
+    return intake_at_text(shifted, pl.col(col.INTAKE_OFFSET), pl.col(col.UTC_OFFSET))
 
 
 def _after_intake(field: Field, current: pl.Expr) -> pl.Expr:

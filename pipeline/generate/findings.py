@@ -24,6 +24,7 @@ ENUM_SHARES: Final[dict[str, FloatArray]] = {
 """Per enum finding, a (presentation x value) share table, values in the contract's order."""
 
 _LIGAMENT_INJURY: Final = KNEE_INJURIES.index("ligament_injury")
+_FRACTURE: Final = KNEE_INJURIES.index("fracture")
 _IRRITATING_INJURIES: Final = np.array([KNEE_INJURIES.index(i) for i in p.IRRITATING_KNEE_INJURIES])
 _REFERRED_PRESENTATIONS: Final = np.array(
     [Presentation.REFERRED, Presentation.MIXED_REFERRED_COMPENSATORY]
@@ -53,6 +54,9 @@ def draw_findings(
     torn_ligament = knee_injury == _LIGAMENT_INJURY
     present["knee_instability"] |= torn_ligament & chance(
         rng, p.INSTABILITY_AFTER_LIGAMENT_INJURY, size
+    )
+    present["knee_effusion"] |= (knee_injury == _FRACTURE) & chance(
+        rng, p.EFFUSION_AFTER_FRACTURE, size
     )
     if p.REFERRED_WITHOUT_LESION_HAS_EFFUSION:
         referred_without_lesion = np.isin(presentation, _REFERRED_PRESENTATIONS) & ~np.isin(

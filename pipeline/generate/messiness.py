@@ -17,10 +17,13 @@ plain `true`/`false`, which JSON Lines always uses (as JSON booleans)."""
 CSV_BOOLEAN_SPELLING_SHARES: Final = (0.93, 0.03, 0.02, 0.02)
 """How often each spelling above is used."""
 
-INTAKE_AT_OFFSETS: Final = (("Z", 0), ("+01:00", 60), ("+02:00", 120), ("", 0))
-"""How `intake_at` is written: suffix and offset in minutes. UTC with `Z`, local time with an
-offset, or no offset (which the contract reads as UTC, so the time is written in UTC)."""
-INTAKE_AT_OFFSET_SHARES: Final = (0.70, 0.12, 0.08, 0.10)
+INTAKE_AT_STYLES: Final = ("local", "Z", "")
+"""How `intake_at` is written: the clinic's local time with its offset (`+10:00`, `-05:00`,
+`+05:30`), UTC with `Z`, or UTC with no offset (which the contract reads as UTC). A system that
+writes UTC writes the UTC date, which near local midnight is not the clinic's date."""
+LOCAL_TIME: Final = 0
+"""Index of the local-time style in `INTAKE_AT_STYLES`."""
+INTAKE_AT_STYLE_SHARES: Final = (0.80, 0.12, 0.08)
 """How often each style above is used."""
 
 JSONL_OMITS_EMPTY_FIELDS_SHARE: Final = 0.50

@@ -10,9 +10,10 @@ from typing import Final
 import numpy as np
 import polars as pl
 
+from pipeline.contract.fields import FIELDS_BY_NAME
 from pipeline.generate import parameters as p
-from pipeline.generate.arrays import IntArray
-from pipeline.generate.parameters import Presentation
+from pipeline.generate.arrays import BoolArray
+from pipeline.generate.findings import Findings
 
 GENERAL_PHRASES: Final = (
     "Referred by GP.",
@@ -26,6 +27,8 @@ GENERAL_PHRASES: Final = (
     "Stairs are the worst – going down more than up.",  # noqa: RUF001 (UTF-8 on purpose)
     'Describes the pain as "nagging".',
     "Previous arthroscopy on the same knee.",
+    "Unsure when the hip pain started.",
+    "Had a sore hip years ago, settled with physio.",
     "Desk job, cycles to work.",
     "Interpreter used at intake.",
     "Review in 2 weeks if no better.",
@@ -34,55 +37,45 @@ GENERAL_PHRASES: Final = (
 )
 """Phrases that fit any patient."""
 
-PHRASES_BY_PRESENTATION: Final[dict[Presentation, tuple[str, ...]]] = {
-    Presentation.REFERRED: (
-        "Deep ache in the hip, hard to point to.",
-        "Hip aches when the knee is loaded.",
-        "Knee swollen after long walks, hip aches at the same time.",
-    ),
-    Presentation.COMPENSATORY: (
-        "Limping since the injury, sore on the outer hip.",
-        "Cannot lie on that side, tender over the trochanter.",
-        "Hip tires quickly when walking, pelvis dips.",
-    ),
-    Presentation.BIOMECHANICAL: (
-        'Knee "gives way" on stairs, then the groin hurts.',
-        "Knee falls inward on squatting.",
-        "Groin pain on twisting, e.g. getting out of the car.",
-    ),
-    Presentation.MIXED_COMPENSATORY_BIOMECHANICAL: (
-        "Limps, and the groin catches on pivoting.",
-        "Outer hip sore after walking, knee unstable.",
-    ),
-    Presentation.MIXED_REFERRED_COMPENSATORY: (
-        "Deep ache from the knee, and limping since.",
-        "Knee effusion, walks with a limp, hip aches deep inside.",
-    ),
-    Presentation.NO_CLEAR_MECHANISM: (
-        "Unsure when the hip pain started.",
-        "Hip pain not clearly related to the knee.",
-    ),
-    Presentation.HIP_PAIN_BEFORE_INJURY: (
-        "Hip stiff for years, worse since the fall.",
-        "Known hip arthritis, on the waiting list for review.",
-    ),
-}
-"""Phrases that hint at each presentation, as a clinician would jot them down."""
+FINDING_PHRASES: Final[tuple[tuple[str, str | None, str], ...]] = (
+    ("antalgic_gait", None, "Limping since the injury."),
+    ("trochanteric_tenderness", None, "Cannot lie on that side at night."),
+    ("knee_instability", None, 'Knee "gives way" on stairs.'),
+    ("knee_effusion", None, "Knee swollen after long walks."),
+    ("worse_with_walking", None, "Hip worse after walking the dog."),
+    ("hip_pain_location", "deep_diffuse", "Deep ache in the hip, hard to point to."),
+    ("hip_pain_location", "groin", "Groin pain on twisting, e.g. getting out of the car."),
+    ("hip_pain_location", "lateral", "Sore on the outer hip."),
+    ("hip_pain_location", "buttock", "Ache in the buttock when sitting."),
+)
+"""Phrases that put one finding into words: (field, value or None for a yes/no finding that
+holds, phrase). A note describes what the clinician saw, never the mechanism behind it, so no
+phrase belongs to one mechanism: each follows a finding that several mechanisms share."""
 
-_SPECIFIC: Final = tuple(phrase for pr in Presentation for phrase in PHRASES_BY_PRESENTATION[pr])
-_SPECIFIC_COUNT: Final = np.array([len(PHRASES_BY_PRESENTATION[pr]) for pr in Presentation])
-_SPECIFIC_OFFSET: Final = np.concatenate(([0], np.cumsum(_SPECIFIC_COUNT)[:-1]))
-_ALL_PHRASES: Final = pl.Series("phrase", GENERAL_PHRASES + _SPECIFIC, dtype=pl.String)
+_ALL_PHRASES: Final = pl.Series(
+    "phrase", GENERAL_PHRASES + tuple(phrase for *_, phrase in FINDING_PHRASES), dtype=pl.String
+)
 
 
-def draw_notes(rng: np.random.Generator, presentation: IntArray) -> pl.Series:
-    """A note for every patient: one or two phrases, the first often typical of the case."""
-    size = len(presentation)
+def _finding_holds(findings: Findings, field: str, value: str | None) -> BoolArray:
+    if value is None:
+        return findings.present[field]
+    holds: BoolArray = findings.value_index[field] == FIELDS_BY_NAME[field].allowed.index(value)
+    return holds
+
+
+def draw_notes(rng: np.random.Generator, findings: Findings) -> pl.Series:
+    """A note for every patient: one or two phrases, the first often one of the findings in
+    words (a phrase picked at random, used when its finding holds)."""
+    size = len(findings.value_index["hip_pain_location"])
     general_count = len(GENERAL_PHRASES)
-    specific = len(GENERAL_PHRASES) + _SPECIFIC_OFFSET[presentation]
-    specific += np.floor(rng.random(size) * _SPECIFIC_COUNT[presentation]).astype(np.int64)
+    pick = rng.integers(0, len(FINDING_PHRASES), size)
+    holds = np.zeros(size, dtype=np.bool_)
+    for i, (field, value, _) in enumerate(FINDING_PHRASES):
+        holds |= (pick == i) & _finding_holds(findings, field, value)
     general = rng.integers(0, general_count, size)
-    first = np.where(rng.random(size) < p.NOTE_STARTS_TYPICAL_SHARE, specific, general)
+    about_finding = holds & (rng.random(size) < p.NOTE_STARTS_WITH_A_FINDING_SHARE)
+    first = np.where(about_finding, general_count + pick, general)
     second = rng.integers(0, general_count, size)
     two_phrases = rng.random(size) < p.NOTE_TWO_PHRASES_SHARE
     line_break = rng.random(size) < p.NOTE_WITH_LINE_BREAK_SHARE

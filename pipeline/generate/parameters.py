@@ -35,6 +35,12 @@ class Presentation(IntEnum):
     """Too little evidence for any mechanism."""
     HIP_PAIN_BEFORE_INJURY = 6
     """Hip pain that began before the knee injury: it did not travel up from the knee."""
+    CHILD_HIP_DISORDER = 7
+    """A child's own hip (slipped capital femoral epiphysis, Perthes), felt at the knee too."""
+    PRIMARY_HIP_OSTEOARTHRITIS = 8
+    """Osteoarthritis of the hip itself, from 50 on, present alongside the knee injury."""
+    HIP_HURT_IN_SAME_EVENT = 9
+    """The fall or blow that hurt the knee hurt the hip as well (pain from that day on)."""
 
 
 PRESENTATION_MECHANISM: Final[dict[Presentation, Mechanism]] = {
@@ -45,106 +51,20 @@ PRESENTATION_MECHANISM: Final[dict[Presentation, Mechanism]] = {
     Presentation.MIXED_REFERRED_COMPENSATORY: Mechanism.MIXED,
     Presentation.NO_CLEAR_MECHANISM: Mechanism.UNDETERMINED,
     Presentation.HIP_PAIN_BEFORE_INJURY: Mechanism.UNDETERMINED,
+    Presentation.CHILD_HIP_DISORDER: Mechanism.UNDETERMINED,
+    Presentation.PRIMARY_HIP_OSTEOARTHRITIS: Mechanism.UNDETERMINED,
+    Presentation.HIP_HURT_IN_SAME_EVENT: Mechanism.UNDETERMINED,
 }
 """The true mechanism of each presentation, as the contract names it (the ground truth)."""
-
-# --- How common each mechanism is --------------------------------------------------------------
-
-BASE_MECHANISM_SHARES: Final[dict[Mechanism, float]] = {
-    Mechanism.REFERRED: 0.22,
-    Mechanism.COMPENSATORY: 0.30,
-    Mechanism.BIOMECHANICAL: 0.20,
-    Mechanism.MIXED: 0.10,
-    Mechanism.UNDETERMINED: 0.18,
-}
-"""Share of patients by true mechanism in an average clinic, before clinic and time effects."""
-
-MIXED_SHARE_COMPENSATORY_BIOMECHANICAL: Final = 0.65
-"""Of the mixed cases, the share that is compensatory + biomechanical (the rest: referred +
-compensatory; referred + biomechanical is not generated, its hip exams contradict each other)."""
-
-UNDETERMINED_SHARE_HIP_PAIN_BEFORE_INJURY: Final = 0.30
-"""Of the undetermined cases, the share whose hip pain began before the knee injury."""
-
-
-@dataclass(frozen=True, slots=True)
-class ClinicProfile:
-    """One clinic: its id, how busy it is, and how its case mix differs from the average."""
-
-    clinic_id: str
-    description: str
-    relative_volume: float
-    """Intake volume relative to the other clinics (1.0 = typical)."""
-    mechanism_tilt: dict[Mechanism, float]
-    """Multiplier on the base share of a mechanism here (missing mechanisms: 1.0)."""
-    drift_phase_days: int
-    """Where this clinic is in the slow drift cycle of its case mix on the reference date."""
-
-
-CLINIC_PROFILES: Final[tuple[ClinicProfile, ...]] = (
-    ClinicProfile(
-        "clinic_north",
-        "sports medicine: young, active patients, many ligament injuries",
-        1.00,
-        {Mechanism.BIOMECHANICAL: 1.7, Mechanism.REFERRED: 0.6},
-        0,
-    ),
-    ClinicProfile(
-        "clinic_harbour",
-        "general orthopaedics with an older population: osteoarthritis, meniscal degeneration",
-        0.85,
-        {Mechanism.REFERRED: 1.6, Mechanism.BIOMECHANICAL: 0.7},
-        120,
-    ),
-    ClinicProfile(
-        "clinic_riverside",
-        "rehabilitation centre: patients weeks into a limp",
-        0.70,
-        {Mechanism.COMPENSATORY: 1.5, Mechanism.MIXED: 1.3},
-        240,
-    ),
-    ClinicProfile("clinic_east", "urgent care walk-in", 0.60, {Mechanism.UNDETERMINED: 1.5}, 60),
-    ClinicProfile(
-        "clinic_hillside", "community physiotherapy", 0.45, {Mechanism.COMPENSATORY: 1.2}, 300
-    ),
-    ClinicProfile("clinic_lakeside", "mixed general practice", 0.40, {}, 180),
-    ClinicProfile(
-        "clinic_central", "teaching hospital knee clinic", 0.90, {Mechanism.MIXED: 1.4}, 420
-    ),
-    ClinicProfile("clinic_west", "small rural practice", 0.25, {Mechanism.UNDETERMINED: 1.3}, 360),
-)
-"""The named clinics, used in this order. More clinics than these are named `clinic_09`, ...
-with a typical volume and a case mix tilted at random (seeded)."""
-
-EXTRA_CLINIC_VOLUME_RANGE: Final = (0.3, 1.0)
-"""Relative volume of clinics beyond the named ones: drawn uniformly from this range."""
-EXTRA_CLINIC_TILT_RANGE: Final = (0.7, 1.4)
-"""Mechanism multipliers of clinics beyond the named ones: drawn uniformly from this range."""
-
-DRIFT_REFERENCE_DATE_ISO: Final = "2026-01-01"
-"""Dates are placed on the drift cycle relative to this day, so a date always has the same mix."""
-MECHANISM_DRIFT_PERIOD_DAYS: Final = 540
-"""The case mix drifts slowly: each mechanism's share rises and falls over this many days."""
-MECHANISM_DRIFT_AMPLITUDE: Final = 0.35
-"""Strength of the drift: a mechanism's share is multiplied by between exp(-A) and exp(+A)."""
-
-# --- When patients arrive ----------------------------------------------------------------------
-
-WEEKDAY_VOLUME: Final[tuple[float, ...]] = (1.15, 1.05, 1.00, 1.00, 0.90, 0.35, 0.20)
-"""Relative intake volume Monday to Sunday: clinics are quiet at weekends."""
-
-INTAKE_HOURS_UTC: Final[tuple[int, int]] = (7, 20)
-"""Intakes happen from the first hour up to (not including) the second, in UTC."""
-HOURLY_VOLUME: Final[tuple[float, ...]] = (
-    0.6, 1.0, 1.2, 1.2, 1.1, 0.8, 0.9, 1.0, 1.0, 0.9, 0.7, 0.5, 0.3,
-)  # fmt: skip
-"""Relative intake volume for each hour from 07:00 to 19:00 UTC (morning peak, lunch dip)."""
 
 # --- Knee injury and demographics --------------------------------------------------------------
 
 #                meniscal ligament patello- osteo-   fracture contusion other
 #                _tear    _injury  femoral  arthritis
 KNEE_INJURY_BY_PRESENTATION: Final[dict[Presentation, tuple[float, ...]]] = {
+    Presentation.CHILD_HIP_DISORDER: (0.03, 0.10, 0.40, 0.00, 0.07, 0.25, 0.15),
+    Presentation.PRIMARY_HIP_OSTEOARTHRITIS: (0.30, 0.05, 0.05, 0.40, 0.05, 0.10, 0.05),
+    Presentation.HIP_HURT_IN_SAME_EVENT: (0.00, 0.35, 0.00, 0.00, 0.30, 0.35, 0.00),
     Presentation.REFERRED: (0.38, 0.05, 0.06, 0.38, 0.02, 0.06, 0.05),
     Presentation.COMPENSATORY: (0.18, 0.18, 0.14, 0.20, 0.12, 0.12, 0.06),
     Presentation.BIOMECHANICAL: (0.14, 0.36, 0.22, 0.12, 0.05, 0.05, 0.06),
@@ -177,6 +97,22 @@ AGE_BY_KNEE_INJURY: Final[dict[str, NormalCurve]] = {
     "other": NormalCurve(45, 18, 10, 95),
 }
 
+AGE_BY_PRESENTATION: Final[dict[Presentation, NormalCurve]] = {
+    Presentation.CHILD_HIP_DISORDER: NormalCurve(12, 2, 8, 15),  # the growth plate is open
+    Presentation.PRIMARY_HIP_OSTEOARTHRITIS: NormalCurve(67, 9, 50, 95),
+}
+"""Presentations whose age does not follow the knee injury (ages are redrawn, not cut, when
+outside the range, so there is no pile-up at the youngest or oldest age)."""
+
+MIDLIFE_WOMEN_SHARE_BY_PRESENTATION: Final[dict[Presentation, float]] = {
+    Presentation.COMPENSATORY: 0.45,
+    Presentation.MIXED_COMPENSATORY_BIOMECHANICAL: 0.30,
+    Presentation.MIXED_REFERRED_COMPENSATORY: 0.30,
+}
+"""Greater trochanteric pain syndrome is most common in women aged 40-60: this share of the
+compensatory presentations are women of that age (the rest as the knee injury has it)."""
+MIDLIFE_AGE: Final = NormalCurve(50, 6, 40, 60)
+
 FEMALE_SHARE_BY_KNEE_INJURY: Final[dict[str, float]] = {
     "meniscal_tear": 0.42,
     "ligament_injury": 0.44,
@@ -199,6 +135,9 @@ HIP_SIDE_BY_PRESENTATION: Final[dict[Presentation, tuple[float, ...]]] = {
     Presentation.MIXED_REFERRED_COMPENSATORY: (0.75, 0.13, 0.12),
     Presentation.NO_CLEAR_MECHANISM: (0.60, 0.25, 0.15),
     Presentation.HIP_PAIN_BEFORE_INJURY: (0.45, 0.35, 0.20),
+    Presentation.CHILD_HIP_DISORDER: (0.75, 0.10, 0.15),
+    Presentation.PRIMARY_HIP_OSTEOARTHRITIS: (0.45, 0.30, 0.25),  # the hip's own side
+    Presentation.HIP_HURT_IN_SAME_EVENT: (0.85, 0.05, 0.10),
 }
 """Where the hip hurts relative to the injured knee."""
 
@@ -223,6 +162,9 @@ INJURY_TO_HIP_PAIN_DAYS_MEDIAN: Final[dict[Presentation, float]] = {
     Presentation.MIXED_REFERRED_COMPENSATORY: 5.0,
     Presentation.NO_CLEAR_MECHANISM: 8.0,
     Presentation.HIP_PAIN_BEFORE_INJURY: 0.0,  # not used: the injury comes after the hip pain
+    Presentation.CHILD_HIP_DISORDER: 6.0,  # noticed once the knee is looked at
+    Presentation.PRIMARY_HIP_OSTEOARTHRITIS: 10.0,
+    Presentation.HIP_HURT_IN_SAME_EVENT: 0.0,  # the same day: the same fall or blow
 }
 INJURY_TO_HIP_PAIN_DAYS_SPREAD: Final = 1.0
 INJURY_TO_HIP_PAIN_DAYS_MAX: Final = 180
@@ -255,9 +197,10 @@ probability, independently; at least one always shows."""
 
 BACKGROUND_RAPID_WORSENING: Final = 0.010
 BACKGROUND_NO_WEIGHT_BEARING: Final = 0.006
-BACKGROUND_NO_WEIGHT_BEARING_AFTER_FRACTURE: Final = 0.05
+BACKGROUND_NO_WEIGHT_BEARING_AFTER_FRACTURE: Final = 0.35
 BACKGROUND_FEVER: Final = 0.008
-"""Red flags that appear on their own in patients without a serious condition."""
+"""Red flags that appear on their own in patients without a serious condition (a broken knee
+often cannot take weight at all)."""
 
 FEVER_MEASURED_TOO_SHARE: Final = 0.75
 """When a patient is febrile and the temperature is taken, it reads >= 38.0 this often (the
@@ -277,19 +220,27 @@ PARTIAL_WEIGHT_BEARING_WITHOUT_LIMP: Final = 0.10
 
 # --- Findings, by presentation -----------------------------------------------------------------
 
-#                                        REF   COMP  BIO   M-CB  M-RC  NONE  PRE
+#                                        REF   COMP  BIO   M-CB  M-RC  NONE  PRE   CHILD HIPOA SAME
 BOOLEAN_FINDING_RATES: Final[dict[str, tuple[float, ...]]] = {
-    "knee_instability": (0.15, 0.25, 0.70, 0.65, 0.20, 0.15, 0.12),
-    "knee_effusion": (0.60, 0.25, 0.25, 0.28, 0.60, 0.20, 0.15),
-    "worse_with_walking": (0.40, 0.88, 0.60, 0.90, 0.85, 0.40, 0.55),
-    "antalgic_gait": (0.30, 0.90, 0.45, 0.90, 0.85, 0.25, 0.40),
-    "trendelenburg_sign": (0.05, 0.70, 0.15, 0.70, 0.65, 0.07, 0.15),
-    "trochanteric_tenderness": (0.04, 0.80, 0.15, 0.78, 0.06, 0.10, 0.12),
-    "knee_provocation_reproduces_hip_pain": (0.85, 0.10, 0.15, 0.15, 0.82, 0.07, 0.05),
-}
+    "knee_instability": (0.15, 0.25, 0.70, 0.65, 0.20, 0.15, 0.12, 0.10, 0.12, 0.45),
+    "knee_effusion": (0.60, 0.25, 0.25, 0.28, 0.60, 0.20, 0.15, 0.15, 0.25, 0.55),
+    "worse_with_walking": (0.40, 0.88, 0.60, 0.90, 0.85, 0.40, 0.55, 0.70, 0.75, 0.60),
+    "antalgic_gait": (0.30, 0.90, 0.45, 0.90, 0.85, 0.25, 0.40, 0.75, 0.55, 0.75),
+    "trendelenburg_sign": (0.05, 0.70, 0.15, 0.70, 0.65, 0.07, 0.15, 0.30, 0.25, 0.20),
+    "trochanteric_tenderness": (0.04, 0.80, 0.15, 0.78, 0.45, 0.10, 0.12, 0.10, 0.15, 0.25),
+    "knee_provocation_reproduces_hip_pain": (
+        0.85, 0.10, 0.15, 0.15, 0.82, 0.07, 0.05, 0.10, 0.08, 0.10,
+    ),
+}  # fmt: skip
 """Probability that a yes/no finding is present, by presentation (columns in `Presentation`
 order: referred, compensatory, biomechanical, mixed comp+bio, mixed ref+comp, no clear
-mechanism, hip pain before injury)."""
+mechanism, hip pain before injury, child's hip, primary hip osteoarthritis, hip hurt in the
+same event). A limp with a referred ache tires the gluteals too: the trochanter of a mixed
+referred + compensatory case is often tender."""
+
+EFFUSION_AFTER_FRACTURE: Final = 0.85
+"""A fracture into the knee bleeds into the joint (haemarthrosis): the knee is swollen at least
+this often, whatever the presentation."""
 
 INSTABILITY_AFTER_LIGAMENT_INJURY: Final = 0.75
 """A torn ligament makes the knee give way at least this often, whatever the presentation."""
@@ -310,6 +261,9 @@ HIP_PAIN_LOCATION_BY_PRESENTATION: Final[dict[Presentation, tuple[float, ...]]] 
     Presentation.MIXED_REFERRED_COMPENSATORY: (0.15, 0.25, 0.05, 0.55),
     Presentation.NO_CLEAR_MECHANISM: (0.28, 0.24, 0.28, 0.20),
     Presentation.HIP_PAIN_BEFORE_INJURY: (0.15, 0.55, 0.15, 0.15),
+    Presentation.CHILD_HIP_DISORDER: (0.10, 0.45, 0.05, 0.40),
+    Presentation.PRIMARY_HIP_OSTEOARTHRITIS: (0.10, 0.70, 0.10, 0.10),
+    Presentation.HIP_HURT_IN_SAME_EVENT: (0.35, 0.35, 0.20, 0.10),
 }
 
 #                      full_painless painful restricted
@@ -321,6 +275,9 @@ HIP_ROM_BY_PRESENTATION: Final[dict[Presentation, tuple[float, ...]]] = {
     Presentation.MIXED_REFERRED_COMPENSATORY: (0.90, 0.08, 0.02),
     Presentation.NO_CLEAR_MECHANISM: (0.60, 0.28, 0.12),
     Presentation.HIP_PAIN_BEFORE_INJURY: (0.15, 0.35, 0.50),
+    Presentation.CHILD_HIP_DISORDER: (0.15, 0.40, 0.45),
+    Presentation.PRIMARY_HIP_OSTEOARTHRITIS: (0.05, 0.25, 0.70),
+    Presentation.HIP_HURT_IN_SAME_EVENT: (0.25, 0.60, 0.15),
 }
 
 #                          positive negative not_done
@@ -332,6 +289,9 @@ HIP_PROVOCATION_BY_PRESENTATION: Final[dict[Presentation, tuple[float, ...]]] = 
     Presentation.MIXED_REFERRED_COMPENSATORY: (0.05, 0.88, 0.07),
     Presentation.NO_CLEAR_MECHANISM: (0.20, 0.60, 0.20),
     Presentation.HIP_PAIN_BEFORE_INJURY: (0.65, 0.20, 0.15),
+    Presentation.CHILD_HIP_DISORDER: (0.60, 0.25, 0.15),
+    Presentation.PRIMARY_HIP_OSTEOARTHRITIS: (0.70, 0.15, 0.15),
+    Presentation.HIP_HURT_IN_SAME_EVENT: (0.60, 0.25, 0.15),
 }
 
 #                           neutral internal external not_assessed
@@ -343,6 +303,9 @@ FEMORAL_ROTATION_BY_PRESENTATION: Final[dict[Presentation, tuple[float, ...]]] =
     Presentation.MIXED_REFERRED_COMPENSATORY: (0.75, 0.06, 0.05, 0.14),
     Presentation.NO_CLEAR_MECHANISM: (0.68, 0.08, 0.07, 0.17),
     Presentation.HIP_PAIN_BEFORE_INJURY: (0.60, 0.12, 0.10, 0.18),
+    Presentation.CHILD_HIP_DISORDER: (0.55, 0.05, 0.25, 0.15),
+    Presentation.PRIMARY_HIP_OSTEOARTHRITIS: (0.60, 0.08, 0.14, 0.18),
+    Presentation.HIP_HURT_IN_SAME_EVENT: (0.65, 0.08, 0.08, 0.19),
 }
 
 #                         neutral valgus varus not_assessed
@@ -354,6 +317,9 @@ KNEE_ALIGNMENT_BY_PRESENTATION: Final[dict[Presentation, tuple[float, ...]]] = {
     Presentation.MIXED_REFERRED_COMPENSATORY: (0.70, 0.07, 0.09, 0.14),
     Presentation.NO_CLEAR_MECHANISM: (0.66, 0.09, 0.09, 0.16),
     Presentation.HIP_PAIN_BEFORE_INJURY: (0.62, 0.10, 0.12, 0.16),
+    Presentation.CHILD_HIP_DISORDER: (0.70, 0.08, 0.07, 0.15),
+    Presentation.PRIMARY_HIP_OSTEOARTHRITIS: (0.55, 0.12, 0.18, 0.15),
+    Presentation.HIP_HURT_IN_SAME_EVENT: (0.66, 0.10, 0.09, 0.15),
 }
 
 ENUM_FINDINGS_BY_PRESENTATION: Final[dict[str, dict[Presentation, tuple[float, ...]]]] = {
@@ -379,22 +345,31 @@ HIP_EXAM_FIELDS: Final = (
 OPTIONAL_FIELD_MISSING_SHARE: Final[dict[str, float]] = {
     "knee_effusion": 0.08,
     "worse_with_walking": 0.10,
-    "trendelenburg_sign": 0.12,  # often too painful to stand on one leg
+    "trendelenburg_sign": 0.06,  # and far more often when in pain: see below
     "trochanteric_tenderness": 0.05,
     "hip_rom": 0.03,
     "hip_provocation": 0.04,
     "knee_provocation_reproduces_hip_pain": 0.10,
     "femoral_rotation": 0.10,
     "knee_alignment": 0.10,
-    "temperature_c": 0.35,  # temperature not measured
+    "temperature_c": 0.45,  # not measured in a patient who looks well: see below
     "fever_reported": 0.25,  # not asked
     "notes": 0.45,
 }
 """Share of records where an optional field is simply not filled in."""
 
+TRENDELENBURG_NOT_DONE_IN_PAIN: Final = 0.55
+"""Standing on the bad leg is not asked of a patient in pain (pain score `IN_PAIN_SCORE` or
+more, or not bearing full weight): the Trendelenburg test is left out this often then."""
+IN_PAIN_SCORE: Final = 7
+TEMPERATURE_NOT_TAKEN_WHEN_UNWELL: Final = 0.05
+"""A patient who looks unwell (febrile, a serious condition behind the pain) nearly always has
+the temperature taken; a patient who looks well often does not (`temperature_c` above)."""
+
 NOTE_WITH_LINE_BREAK_SHARE: Final = 0.003
 """Share of notes typed on two lines (a line break inside the quoted CSV cell)."""
 NOTE_TWO_PHRASES_SHARE: Final = 0.40
 """Share of notes made of two phrases rather than one."""
-NOTE_STARTS_TYPICAL_SHARE: Final = 0.50
-"""Share of notes whose first phrase hints at the patient's presentation."""
+NOTE_STARTS_WITH_A_FINDING_SHARE: Final = 0.60
+"""Share of notes whose first phrase describes one of the patient's findings in words (a
+phrase about a finding, never about the mechanism behind it)."""

@@ -11,7 +11,7 @@ from pipeline.contract.fields import HIP_PAIN_SIDES, KNEE_INJURIES, KNEE_SIDES, 
 from pipeline.generate import parameters as p
 from pipeline.generate.arrays import FloatArray, IntArray
 from pipeline.generate.parameters import Presentation
-from pipeline.generate.sampling import chance, choose_by_row, choose_each, clipped_normal_int
+from pipeline.generate.sampling import chance, choose_by_row, choose_each, truncated_normal_int
 
 INJURY_SHARES: Final = np.array([p.KNEE_INJURY_BY_PRESENTATION[pr] for pr in Presentation])
 """(presentation x knee injury) shares, rows in `Presentation` order, columns as the contract."""
@@ -22,6 +22,9 @@ AGE_YOUNGEST: Final = np.array([a.lowest for a in _AGE])
 AGE_OLDEST: Final = np.array([a.highest for a in _AGE])
 FEMALE_SHARE: Final = np.array([p.FEMALE_SHARE_BY_KNEE_INJURY[i] for i in KNEE_INJURIES])
 HIP_SIDE_SHARES: Final = np.array([p.HIP_SIDE_BY_PRESENTATION[pr] for pr in Presentation])
+MIDLIFE_WOMEN_SHARE: Final = np.array(
+    [p.MIDLIFE_WOMEN_SHARE_BY_PRESENTATION.get(pr, 0.0) for pr in Presentation]
+)
 
 _SEX: Final = {name: SEXES.index(name) for name in ("female", "male", "other", "unknown")}
 _SAME_SIDE, _OTHER_SIDE, _BOTH_SIDES = 0, 1, 2
@@ -49,7 +52,7 @@ def draw_patients(rng: np.random.Generator, presentation_shares: FloatArray) -> 
     size = len(presentation_shares)
     presentation = choose_each(rng, presentation_shares)
     injury = choose_by_row(rng, INJURY_SHARES, presentation)
-    age = clipped_normal_int(
+    age = truncated_normal_int(
         rng,
         AGE_MEAN[injury],
         AGE_SD[injury],
@@ -57,15 +60,27 @@ def draw_patients(rng: np.random.Generator, presentation_shares: FloatArray) -> 
         highest=AGE_OLDEST[injury],
         size=size,
     )
+    for own, curve in p.AGE_BY_PRESENTATION.items():
+        age = np.where(presentation == own, _ages(rng, curve, size), age)
+    sex = _draw_sex(rng, injury)
+    midlife_woman = chance(rng, MIDLIFE_WOMEN_SHARE[presentation], size)
+    age = np.where(midlife_woman, _ages(rng, p.MIDLIFE_AGE, size), age)
+    sex = np.where(midlife_woman, _SEX["female"], sex)
     knee_side = rng.integers(0, len(KNEE_SIDES), size=size).astype(np.int64)
     hip_relation = choose_by_row(rng, HIP_SIDE_SHARES, presentation)
     return Patients(
         presentation=presentation,
         knee_injury=injury,
-        age_years=age,
-        sex=_draw_sex(rng, injury),
+        age_years=age.astype(np.int64),
+        sex=sex.astype(np.int64),
         knee_side=knee_side,
         hip_pain_side=_hip_side(hip_relation, knee_side),
+    )
+
+
+def _ages(rng: np.random.Generator, curve: p.NormalCurve, size: int) -> IntArray:
+    return truncated_normal_int(
+        rng, curve.mean, curve.sd, lowest=curve.lowest, highest=curve.highest, size=size
     )
 
 

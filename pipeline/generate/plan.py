@@ -15,12 +15,12 @@ from typing import Final
 import numpy as np
 import polars as pl
 
+from pipeline.generate import clinic_parameters as cp
 from pipeline.generate import messiness as m
-from pipeline.generate import parameters as p
 from pipeline.generate.arrays import BoolArray, IntArray
+from pipeline.generate.clinic_parameters import ClinicProfile
 from pipeline.generate.clinics import clinic_profiles
 from pipeline.generate.config import GenerationConfig
-from pipeline.generate.parameters import ClinicProfile
 
 CHUNK_RECORDS: Final = 131072
 """Original records simulated together in one chunk: bounds memory whatever the run's size."""
@@ -110,7 +110,7 @@ def make_plan(config: GenerationConfig) -> RunPlan:
     rng = np.random.default_rng([config.seed, _PLAN_STREAM])
     clinics = clinic_profiles(config.clinics, config.seed)
     days = epoch_day(config.start_date) + np.arange(config.days, dtype=np.int64)
-    volume = np.array(p.WEEKDAY_VOLUME)[weekday_of(days)][:, None] * np.array(
+    volume = np.array(cp.WEEKDAY_VOLUME)[weekday_of(days)][:, None] * np.array(
         [c.relative_volume for c in clinics]
     )
     counts = rng.multinomial(config.records, (volume / volume.sum()).ravel())

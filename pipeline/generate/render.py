@@ -16,7 +16,7 @@ BOOLEAN_SPELLINGS: Final = CSV_BOOLEAN_SPELLINGS
 """Indexed by the `_boolean_spelling` column."""
 PLAIN_BOOLEANS: Final = 0
 """The spelling `true`/`false` (the one JSON Lines uses)."""
-INTAKE_AT_OFFSETS: Final = m.INTAKE_AT_OFFSETS
+INTAKE_AT_STYLES: Final = m.INTAKE_AT_STYLES
 """Indexed by the `_intake_offset` column."""
 
 ISO_DATETIME: Final = "%Y-%m-%dT%H:%M:%S"
@@ -39,12 +39,23 @@ def render_text(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def intake_at_text(seconds: pl.Expr, offset: pl.Expr) -> pl.Expr:
-    """ISO 8601 `intake_at` from UTC seconds: `...Z`, local time with an offset, or no offset."""
-    minutes = pl.lit(pl.Series([m for _, m in INTAKE_AT_OFFSETS])).gather(offset)
-    suffix = pl.lit(pl.Series([s for s, _ in INTAKE_AT_OFFSETS])).gather(offset)
-    local = pl.from_epoch(seconds + minutes * _SECONDS_PER_MINUTE, time_unit="s")
-    return pl.concat_str(local.dt.strftime(ISO_DATETIME), suffix)
+def intake_at_text(seconds: pl.Expr, style: pl.Expr, utc_offset_minutes: pl.Expr) -> pl.Expr:
+    """ISO 8601 `intake_at` from UTC seconds, in the record's style (`INTAKE_AT_STYLES`): the
+    clinic's local time with its offset (`+HH:MM`/`-HH:MM`), `...Z`, or UTC with no offset."""
+    local = style == m.LOCAL_TIME
+    shift = pl.when(local).then(utc_offset_minutes).otherwise(0) * _SECONDS_PER_MINUTE
+    clock = pl.from_epoch(seconds + shift, time_unit="s").dt.strftime(ISO_DATETIME)
+    size = utc_offset_minutes.abs()
+    offset = pl.concat_str(
+        pl.when(utc_offset_minutes < 0).then(pl.lit("-")).otherwise(pl.lit("+")),
+        (size // 60).cast(pl.String).str.zfill(2),
+        pl.lit(":"),
+        (size % 60).cast(pl.String).str.zfill(2),
+    )
+    suffix = (
+        pl.when(local).then(offset).otherwise(pl.lit(pl.Series(INTAKE_AT_STYLES)).gather(style))
+    )
+    return pl.concat_str(clock, suffix)
 
 
 def date_text(epoch_days: pl.Expr) -> pl.Expr:
@@ -75,7 +86,7 @@ def _field_text(field: Field) -> pl.Expr:
     value = pl.col(field.name)
     match field.type:
         case FieldType.DATETIME:
-            return intake_at_text(value, pl.col(col.INTAKE_OFFSET))
+            return intake_at_text(value, pl.col(col.INTAKE_OFFSET), pl.col(col.UTC_OFFSET))
         case FieldType.DATE:
             return date_text(value)
         case FieldType.INTEGER:

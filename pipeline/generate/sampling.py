@@ -52,6 +52,31 @@ def clipped_normal_int(
     return np.clip(values, lowest, highest).astype(np.int64)
 
 
+def truncated_normal_int(
+    rng: np.random.Generator,
+    mean: FloatArray | float,
+    sd: FloatArray | float,
+    *,
+    lowest: IntArray | int,
+    highest: IntArray | int,
+    size: int,
+    attempts: int = 8,
+) -> IntArray:
+    """Whole numbers from a normal curve, rounded; values outside [lowest, highest] are drawn
+    again (up to `attempts` times, then cut), so no value piles up at either end."""
+    mean_array = np.broadcast_to(np.asarray(mean, dtype=np.float64), (size,))
+    sd_array = np.broadcast_to(np.asarray(sd, dtype=np.float64), (size,))
+    low = np.broadcast_to(np.asarray(lowest), (size,))
+    high = np.broadcast_to(np.asarray(highest), (size,))
+    values = np.rint(rng.normal(mean_array, sd_array))
+    for _ in range(attempts):
+        outside = np.flatnonzero((values < low) | (values > high))
+        if outside.shape[0] == 0:
+            break
+        values[outside] = np.rint(rng.normal(mean_array[outside], sd_array[outside]))
+    return np.clip(values, low, high).astype(np.int64)
+
+
 def lognormal_days(
     rng: np.random.Generator,
     median: FloatArray | float,

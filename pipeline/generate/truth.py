@@ -1,13 +1,17 @@
 """The ground truth of each record: valid or not and why, true mechanism, intended triage.
 
-Triage is worked out from the text actually written, by the contract's exact rules
-(`shared/spec/intake-record.md`, "Triage: exact, safety-critical"):
+The triage here is an INDEPENDENT ORACLE: its own implementation of the contract's exact rules
+(`shared/spec/intake-record.md`, "Triage: exact, safety-critical"), worked out from the text
+actually written, sharing no code with the classifier (`pipeline.classify`) or the validator,
+so that evaluation compares the product against something it did not compute itself:
 
 - `urgent` when any of: `pain_trend = rapidly_worsening` (`rapid_worsening`);
   `weight_bearing = none` (`no_weight_bearing`); `temperature_c >= 38.0` or
   `fever_reported = true` (`fever`). Every reason that holds is listed.
 - otherwise `evaluate` when the hip pain has lasted 21 days or more, from `hip_pain_onset_date`
-  to the (UTC) date of `intake_at`, and `rest_tried = true` (`persistent_despite_rest`).
+  to the date of intake, and `rest_tried = true` (`persistent_despite_rest`). The date of
+  intake is the calendar date as WRITTEN in `intake_at` (its first ten characters:
+  `2026-03-22T01:00:00+02:00` is 22 March), whatever the offset.
   An urgent case whose pain is also persistent despite rest lists this reason too: the contract
   says every reason that holds is listed, and a clinician following up an urgent case should
   see it (the clinically safe reading; the classifier reads it the same way).
@@ -89,7 +93,8 @@ def _holds(reason: TriageReason) -> pl.Expr:
             )
         case TriageReason.PERSISTENT_DESPITE_REST:
             onset = pl.col("hip_pain_onset_date").str.to_date("%Y-%m-%d", strict=False)
-            days = pl.col(col.INTAKE_DAY) - onset.cast(pl.Int32)
+            written = pl.col("intake_at").str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+            days = (written - onset).dt.total_days()
             holds = (days >= PERSISTENT_PAIN_DAYS).fill_null(value=False) & _is_true("rest_tried")
     return holds.fill_null(value=False)
 

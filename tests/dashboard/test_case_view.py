@@ -42,3 +42,11 @@ def test_each_version_says_what_its_correction_changed() -> None:
         "b.csv",
         [("Pain trend", "Stable", "Worsening")],
     )
+
+
+def test_evidence_reads_as_the_rules_sentences_guards_included() -> None:
+    assert case_view.evidence_sentence("guard=child_with_hip_signs").startswith(
+        "A child's hip signs may be a slipped epiphysis or Perthes disease"
+    )
+    assert case_view.evidence_sentence("age_years<16") == "Under 16 (age years<16)."
+    assert case_view.evidence_sentence("knee_effusion=true").endswith("(Knee effusion: yes).")
