@@ -245,6 +245,32 @@ def triage_of(record: RawRecord) -> tuple[str, list[str]]:
     return "routine", []
 
 
+def lenient_red_flags(record: RawRecord) -> list[str]:
+    """The red flags an invalid record's text still shows, read leniently (the contract's "A
+    red flag survives quarantine"), worked out here independently; none for a line that is
+    not a record at all."""
+    if record.values is None:
+        return []
+
+    def word(name: str) -> str:
+        text = record.values[name] if record.values is not None else None
+        return "" if text is None else "_".join(str(text).strip().lower().replace("-", " ").split())
+
+    flags = []
+    if word("pain_trend") == "rapidly_worsening":
+        flags.append("rapid_worsening")
+    if word("weight_bearing") == "none":
+        flags.append("no_weight_bearing")
+    try:
+        degrees = float(word("temperature_c").replace(",", "."))
+    except ValueError:
+        degrees = None
+    fever = degrees is not None and 30.0 <= degrees <= 45.0 and degrees >= 38.0
+    if fever or word("fever_reported") in ("true", "1", "yes"):
+        flags.append("fever")
+    return flags
+
+
 def read_truth(out_dir: Path) -> list[dict[str, str]]:
     """The rows of `ground_truth.csv`."""
     with (out_dir / "ground_truth.csv").open(newline="", encoding="utf-8") as handle:

@@ -28,6 +28,7 @@ from tests.intake_checks import (
     MALFORMED,
     RawRecord,
     broken_rules,
+    lenient_red_flags,
     read_records,
     read_truth,
     triage_of,
@@ -80,7 +81,12 @@ def assert_run_keeps_the_contract(out: Path) -> None:
             assert (row["triage"], row["triage_reasons"]) == (triage, ";".join(reasons)), where
         else:
             assert row["valid"] == "false", where
-            assert row["mechanism"] == row["triage"] == row["triage_reasons"] == "", where
+            assert row["mechanism"] == "", where
+            flags = lenient_red_flags(record)  # a red flag survives quarantine
+            assert (row["triage"], row["triage_reasons"]) == (
+                "urgent" if flags else "",
+                ";".join(flags),
+            ), where
             assert set(row["invalid_rules"].split(";")) == broken, where
         if record.values is not None:
             assert row["intake_id"] == (record.values["intake_id"] or ""), where

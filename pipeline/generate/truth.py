@@ -17,7 +17,10 @@ so that evaluation compares the product against something it did not compute its
   see it (the clinically safe reading; the classifier reads it the same way).
 - otherwise `routine`. An empty optional field is never a red flag.
 
-Invalid records get no mechanism and no triage: they are never loaded as cases.
+Invalid records get no mechanism and are never loaded as cases; but an invalid record whose
+red-flag fields can still be read leniently (the contract's "A red flag survives quarantine":
+surrounding space, letter case, `38,5` for 38.5; a temperature only in the contract's 30-45
+range) is `urgent` with those red flags, unless its line cannot be read as a record at all.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from pipeline.contract.fields import BOOLEAN_TRUE
 from pipeline.contract.outputs import FEVER_TEMPERATURE_C, PERSISTENT_PAIN_DAYS
 from pipeline.generate import columns as col
 from pipeline.generate.arrays import IntArray
+from pipeline.generate.defects import MALFORMED_RULE
 from pipeline.generate.layout import TRUTH_COLUMNS
 from pipeline.generate.parameters import PRESENTATION_MECHANISM, Presentation
 
@@ -71,12 +75,47 @@ def with_truth(frame: pl.DataFrame) -> pl.DataFrame:
         ignore_nulls=True,
     )
     mechanism = pl.lit(_MECHANISM_OF_PRESENTATION).gather(pl.col(col.PRESENTATION))
+    flags = pl.concat_str(
+        *(pl.when(_survives(r)).then(pl.lit(r.value)) for r in URGENT_REASONS),
+        separator=REASON_SEPARATOR,
+        ignore_nulls=True,
+    )
+    readable = pl.col(col.INVALID_RULES) != MALFORMED_RULE
+    flagged = ~valid & readable & (flags != "")
     return frame.with_columns(
         valid.alias(VALID),
         pl.when(valid).then(mechanism).alias(MECHANISM),
-        pl.when(valid).then(triage).alias(TRIAGE),
-        pl.when(valid).then(pl.when(reasons != "").then(reasons)).alias(TRIAGE_REASONS),
+        pl.when(valid).then(triage).when(flagged).then(pl.lit(Triage.URGENT.value)).alias(TRIAGE),
+        pl.when(valid)
+        .then(pl.when(reasons != "").then(reasons))
+        .when(flagged)
+        .then(flags)
+        .alias(TRIAGE_REASONS),
     )
+
+
+def _survives(reason: TriageReason) -> pl.Expr:
+    """Whether a red flag can still be read from an invalid record's written text, leniently."""
+
+    def word(name: str) -> pl.Expr:
+        text = pl.col(name).str.strip_chars().str.to_lowercase()
+        return text.str.replace_all(" ", "_").str.replace_all("-", "_")
+
+    match reason:
+        case TriageReason.RAPID_WORSENING:
+            holds = word("pain_trend") == "rapidly_worsening"
+        case TriageReason.NO_WEIGHT_BEARING:
+            holds = word("weight_bearing") == "none"
+        case _:
+            degrees = (
+                pl.col("temperature_c")
+                .str.strip_chars()
+                .str.replace(",", ".", literal=True)
+                .cast(pl.Float64, strict=False)
+            )
+            measured = degrees.is_between(30.0, 45.0) & (degrees >= FEVER_TEMPERATURE_C)
+            holds = measured.fill_null(value=False) | word("fever_reported").is_in(BOOLEAN_TRUE)
+    return holds.fill_null(value=False)
 
 
 def _holds(reason: TriageReason) -> pl.Expr:
