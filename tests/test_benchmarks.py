@@ -44,3 +44,20 @@ def test_the_product_never_imports_scikit_learn() -> None:
     for package in ("pipeline", "db", "dashboards"):
         for path in (PROJECT_ROOT / package).rglob("*.py"):
             assert "sklearn" not in path.read_text(encoding="utf-8"), path
+
+
+def test_the_follow_up_dashboard_benchmark_times_the_worklist_a_change_and_a_case(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from benchmarks import follow_up_dashboard
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    follow_up_dashboard.main(["--records", "1500", "--days", "2"])  # 1 if a target is missed
+    printed = capsys.readouterr().out
+    for row in (
+        "worklist: first render, new session",
+        "follow-up: mark contacted, page drawn again",
+        "case view: first render",
+    ):
+        assert row in printed
+    assert "follow-up items; seeded and ingested" in printed
