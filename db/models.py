@@ -30,6 +30,8 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    column,
+    desc,
     false,
     text,
 )
@@ -448,6 +450,9 @@ class FollowUpItem(Base):
     __table_args__ = (
         UniqueConstraint("subject", "subject_key"),
         Index(None, "state", "level", "due_at"),
+        # The worklist's order (urgent before evaluate, then due soonest), read from the index
+        # a page at a time instead of sorting every open item.
+        Index("ix_follow_up_items_worklist_order", desc(column("level")), "due_at", "id"),
         Index(None, "clinic_id", "state"),
         CheckConstraint("state <> 'closed' OR outcome IS NOT NULL", "closed_has_outcome"),
         CheckConstraint("outcome IS NULL OR state = 'closed'", "outcome_only_when_closed"),

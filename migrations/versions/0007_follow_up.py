@@ -111,6 +111,11 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_follow_up_items_clinic_id_state"), "follow_up_items", ["clinic_id", "state"]
     )
+    op.create_index(
+        "ix_follow_up_items_worklist_order",
+        "follow_up_items",
+        [sa.desc(sa.column("level")), "due_at", "id"],
+    )
     op.create_table(
         "follow_up_events",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
@@ -145,6 +150,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_follow_up_events_item_id_at"), "follow_up_events")
     op.drop_table("follow_up_events")
+    op.drop_index("ix_follow_up_items_worklist_order", "follow_up_items")
     op.drop_index(op.f("ix_follow_up_items_clinic_id_state"), "follow_up_items")
     op.drop_index(op.f("ix_follow_up_items_state_level_due_at"), "follow_up_items")
     op.drop_table("follow_up_items")
