@@ -30,6 +30,7 @@ import dagster as dg
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
+from dashboards.bench import report
 from dashboards.session import SignedIn
 from db import migrate, users
 from db.engine import make_engine
@@ -136,14 +137,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["DATABASE_URL"] = url
         results = measure(a_case)
         engine.dispose()
-    width = max(len(what) for what, _, _ in results)
-    missed = 0
-    for what, seconds, target in results:
-        verdict = "ok" if seconds < target else "OVER TARGET"
-        missed += seconds >= target
-        milliseconds, target_ms = seconds * 1000, target * 1000
-        print(f"{what:<{width}}  {milliseconds:7.0f} ms  (target < {target_ms:.0f} ms) {verdict}")
-    return 1 if missed else 0
+    return report(results)
 
 
 if __name__ == "__main__":

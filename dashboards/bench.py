@@ -200,6 +200,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         results = measure(engine, "clinic_00", end)
         engine.dispose()
+    return report(results)
+
+
+def report(results: list[tuple[str, float, float]]) -> int:
+    """Print each (what, seconds, target) against its target; 1 if any is missed, else 0."""
     width = max(len(what) for what, _, _ in results)
     missed = 0
     for what, seconds, target in results:

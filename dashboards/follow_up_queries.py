@@ -14,6 +14,7 @@ import polars as pl
 from sqlalchemy import ColumnElement, Integer, Select, case, cast, func, or_, select
 
 from dashboards.database import engine_for
+from dashboards.queries import as_utc
 from dashboards.settings import WORKLIST_PAGE_SIZE
 from db.models import (
     CaseClassification,
@@ -257,15 +258,9 @@ def case_record(url: str, intake_id: str) -> CaseRecord:
     )
 
 
-def _utc(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
-    return value
-
-
 def _frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
     lists = ("triage_reasons", "red_flags")
     fixed = [
-        {k: (list(v or []) if k in lists else _utc(v)) for k, v in row.items()} for row in rows
+        {k: (list(v or []) if k in lists else as_utc(v)) for k, v in row.items()} for row in rows
     ]
     return pl.DataFrame(fixed, schema=ITEM_SCHEMA)

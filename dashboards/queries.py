@@ -104,7 +104,7 @@ def last_successful_run(url: str) -> DataVersion:
     with engine_for(url).connect() as connection:
         row = connection.execute(query).one_or_none()
     return (
-        DataVersion(None, None) if row is None else DataVersion(row.run_id, _utc(row.finished_at))
+        DataVersion(None, None) if row is None else DataVersion(row.run_id, as_utc(row.finished_at))
     )
 
 
@@ -307,7 +307,7 @@ def records_needing_correction(url: str, clinics: tuple[str, ...]) -> pl.DataFra
     return pl.DataFrame(
         [
             {
-                "quarantined_at": _utc(r.quarantined_at),
+                "quarantined_at": as_utc(r.quarantined_at),
                 "file": r.source_path.rsplit("/", 1)[-1],
                 "line_number": r.line_number,
                 "clinic_id": r.clinic_id,
@@ -341,7 +341,7 @@ def alert_status(url: str) -> pl.DataFrame:
     with engine_for(url).connect() as connection:
         rows = ledger.status_counts(connection)
     return pl.DataFrame(
-        [row | {"last_sent_at": _utc(row["last_sent_at"])} for row in rows],
+        [row | {"last_sent_at": as_utc(row["last_sent_at"])} for row in rows],
         schema={
             "clinic_id": pl.String,
             "status": pl.String,
@@ -509,10 +509,13 @@ def _frame(rows: Sequence[Any], schema: Mapping[str, Any]) -> pl.DataFrame:
     """Rows as a frame of `schema`, columns taken by name; times in UTC whichever database
     they came from (SQLite returns them without a time zone, PostgreSQL in the session's)."""
     mappings = [r._mapping if isinstance(r, Row) else r for r in rows]
-    return pl.DataFrame({name: [_utc(m[name]) for m in mappings] for name in schema}, schema=schema)
+    return pl.DataFrame(
+        {name: [as_utc(m[name]) for m in mappings] for name in schema}, schema=schema
+    )
 
 
-def _utc(value: Any) -> Any:
+def as_utc(value: Any) -> Any:
+    """A time read back from either database as timezone-aware UTC (SQLite gives naive UTC)."""
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
     return value

@@ -79,17 +79,8 @@ def queue_new(connection: Connection, now: dt.datetime) -> int:
     how many were queued."""
     stamp = literal(now, LEDGER.c.queued_at.type)
     urgent = literal(Triage.URGENT.value)
-    known_case = exists().where(
-        LEDGER.c.subject == "case",
-        LEDGER.c.subject_key == CASES.c.intake_id,
-        LEDGER.c.level == urgent,
-    )
-    cases = (
-        select(
-            literal("case"), CASES.c.intake_id, urgent, CASES.c.clinic_id, literal("queued"), stamp
-        )
-        .select_from(CASES.join(CLASSIFICATIONS))
-        .where(CLASSIFICATIONS.c.triage == urgent, ~known_case)
+    cases = _unannounced_cases().with_only_columns(
+        literal("case"), CASES.c.intake_id, urgent, CASES.c.clinic_id, literal("queued"), stamp
     )
     key = func.cast(QUARANTINE.c.id, LEDGER.c.subject_key.type)
     known_record = exists().where(
