@@ -18,6 +18,15 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any, Final
 
+# Every library the pages use is imported here, once, before any session runs: a page run is a
+# thread of its own, and several sessions first importing numpy, pandas or altair at the same
+# moment saw them half initialised ("partially initialized module 'numpy'"), found by four
+# browsers signing in together to a freshly started server.
+import altair  # noqa: F401
+import numpy  # noqa: F401
+import pandas  # type: ignore[import-untyped]  # noqa: F401
+import polars  # noqa: F401
+import pyarrow  # noqa: F401
 import streamlit as st
 from sqlalchemy import Engine
 from starlette.concurrency import run_in_threadpool
@@ -27,7 +36,24 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from dashboards import access, cookies
+from dashboards import (  # noqa: F401  (the page modules' own imports, done up front)
+    access,
+    audit_trail,
+    case_view,
+    charts,
+    components,
+    cookies,
+    exports,
+    follow_up_actions,
+    follow_up_list,
+    follow_up_queries,
+    quality,
+    queries,
+    red_flags,
+    shaping,
+    sidebar,
+    states,
+)
 from dashboards.database import current_url
 from db.engine import make_engine
 

@@ -350,3 +350,25 @@ def test_a_session_id_alone_does_not_take_over_a_signed_in_session(
     expect(stolen.get_by_role("heading", name="Overview")).to_have_count(0)
     victim.close()
     attacker.close()
+
+
+def test_four_browsers_signing_in_together_to_a_fresh_server_all_see_their_pages(
+    browser: Browser, database: Engine, tmp_path: Path
+) -> None:
+    # A new server process: the sessions' first page runs are also its first imports of the
+    # pages' libraries (once "partially initialized module 'numpy'" in two of four sessions).
+    url = database.url.render_as_string(hide_password=False)
+    with served.dashboard(url, tmp_path) as fresh:  # its log must hold no traceback
+        contexts = [browser.new_context(viewport=VIEWPORT) for _ in range(4)]
+        pages = [context.new_page() for context in contexts]
+        for page in pages:
+            page.goto(fresh.base)
+            page.get_by_role("textbox", name="Username").fill(seed.ADMIN)
+            page.get_by_role("textbox", name="Password").fill(seed.PASSWORD)
+        for page in pages:
+            page.get_by_role("button", name="Sign in").click(no_wait_after=True)
+        for page in pages:
+            expect(page.get_by_text(DOWNLOAD_COUNTS).first).to_be_visible(timeout=PAGE_TIMEOUT_MS)
+            expect(page.get_by_text("This app has encountered an error")).to_have_count(0)
+        for context in contexts:
+            context.close()
