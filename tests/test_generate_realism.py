@@ -205,6 +205,24 @@ def test_findings_follow_the_true_mechanism(run: pl.DataFrame) -> None:
     assert 0 < share(referred, pl.col("hip_pain_location") == "lateral") < 0.1
 
 
+def test_hip_pain_from_limping_takes_days_and_referral_stays_in_the_nerves_territory(
+    run: pl.DataFrame,
+) -> None:
+    cases = run.filter("valid")
+    days = (pl.col("hip_pain_onset_date") - pl.col("injury_date")).dt.total_days()
+    compensatory = cases.filter(pl.col("mechanism") == "compensatory")
+    assert compensatory.select((days >= 3).all()).item() is True  # gluteal overuse needs days
+    referred = cases.filter(pl.col("mechanism") == "referred")
+    assert share(referred, days == 0) > 0.1  # a knee lesion refers pain from the start
+    # femoral and obturator nerves: groin or a deep ache, on the knee's own side (nearly always)
+    elsewhere = pl.col("hip_pain_location").is_in(["lateral", "buttock"])
+    assert 0 < share(referred, elsewhere) < 0.04
+    other_side = (pl.col("hip_pain_side") != pl.col("knee_side")) & (
+        pl.col("hip_pain_side") != "both"
+    )
+    assert 0 < share(referred, other_side) < 0.025
+
+
 def test_hip_pain_before_the_injury_is_always_undetermined(run: pl.DataFrame) -> None:
     cases = run.filter("valid")
     early = cases.filter(pl.col("hip_pain_onset_date") < pl.col("injury_date"))

@@ -17,6 +17,9 @@ _FRACTURE: Final = KNEE_INJURIES.index("fracture")
 _INJURY_TO_HIP_PAIN_MEDIAN: Final = np.array(
     [p.INJURY_TO_HIP_PAIN_DAYS_MEDIAN[pr] for pr in Presentation]
 )
+_INJURY_TO_HIP_PAIN_FEWEST: Final = np.array(
+    [p.INJURY_TO_HIP_PAIN_DAYS_FEWEST.get(pr, 0) for pr in Presentation]
+)
 _CALM_TRENDS: Final = np.array([PAIN_TRENDS.index(t) for t in ("improving", "stable", "worsening")])
 _RAPIDLY_WORSENING: Final = PAIN_TRENDS.index("rapidly_worsening")
 _FULL, _PARTIAL, _NONE = (WEIGHT_BEARING.index(w) for w in ("full", "partial", "none"))
@@ -133,7 +136,7 @@ def _draw_dates(
         rng,
         _INJURY_TO_HIP_PAIN_MEDIAN[presentation],
         p.INJURY_TO_HIP_PAIN_DAYS_SPREAD,
-        fewest=0,
+        fewest=_INJURY_TO_HIP_PAIN_FEWEST[presentation],
         most=p.INJURY_TO_HIP_PAIN_DAYS_MAX,
         size=size,
     )

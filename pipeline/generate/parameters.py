@@ -65,7 +65,7 @@ KNEE_INJURY_BY_PRESENTATION: Final[dict[Presentation, tuple[float, ...]]] = {
     Presentation.CHILD_HIP_DISORDER: (0.03, 0.10, 0.40, 0.00, 0.07, 0.25, 0.15),
     Presentation.PRIMARY_HIP_OSTEOARTHRITIS: (0.30, 0.05, 0.05, 0.40, 0.05, 0.10, 0.05),
     Presentation.HIP_HURT_IN_SAME_EVENT: (0.00, 0.35, 0.00, 0.00, 0.30, 0.35, 0.00),
-    Presentation.REFERRED: (0.38, 0.05, 0.06, 0.38, 0.02, 0.06, 0.05),
+    Presentation.REFERRED: (0.44, 0.03, 0.05, 0.42, 0.01, 0.03, 0.02),  # the article's lesions
     Presentation.COMPENSATORY: (0.18, 0.18, 0.14, 0.20, 0.12, 0.12, 0.06),
     Presentation.BIOMECHANICAL: (0.14, 0.36, 0.22, 0.12, 0.05, 0.05, 0.06),
     Presentation.MIXED_COMPENSATORY_BIOMECHANICAL: (0.18, 0.30, 0.14, 0.18, 0.10, 0.05, 0.05),
@@ -128,7 +128,7 @@ SEX_UNKNOWN_SHARE: Final = 0.012
 
 #                    same side as knee, other side, both
 HIP_SIDE_BY_PRESENTATION: Final[dict[Presentation, tuple[float, ...]]] = {
-    Presentation.REFERRED: (0.90, 0.04, 0.06),
+    Presentation.REFERRED: (0.95, 0.01, 0.04),  # a nerve refers on its own side
     Presentation.COMPENSATORY: (0.62, 0.25, 0.13),
     Presentation.BIOMECHANICAL: (0.82, 0.08, 0.10),
     Presentation.MIXED_COMPENSATORY_BIOMECHANICAL: (0.70, 0.15, 0.15),
@@ -167,6 +167,12 @@ INJURY_TO_HIP_PAIN_DAYS_MEDIAN: Final[dict[Presentation, float]] = {
     Presentation.HIP_HURT_IN_SAME_EVENT: 0.0,  # the same day: the same fall or blow
 }
 INJURY_TO_HIP_PAIN_DAYS_SPREAD: Final = 1.0
+INJURY_TO_HIP_PAIN_DAYS_FEWEST: Final[dict[Presentation, int]] = {
+    Presentation.COMPENSATORY: 3,
+    Presentation.MIXED_COMPENSATORY_BIOMECHANICAL: 3,
+}
+"""Gluteal overuse needs days of limping: hip pain from limping does not start on the day of
+the injury or the next (other presentations: 0 days at the fewest)."""
 INJURY_TO_HIP_PAIN_DAYS_MAX: Final = 180
 """Days from the knee injury to the start of hip pain: log-normal by presentation."""
 
@@ -225,18 +231,20 @@ BOOLEAN_FINDING_RATES: Final[dict[str, tuple[float, ...]]] = {
     "knee_instability": (0.15, 0.25, 0.70, 0.65, 0.20, 0.15, 0.12, 0.10, 0.12, 0.45),
     "knee_effusion": (0.60, 0.25, 0.25, 0.28, 0.60, 0.20, 0.15, 0.15, 0.25, 0.55),
     "worse_with_walking": (0.40, 0.88, 0.60, 0.90, 0.85, 0.40, 0.55, 0.70, 0.75, 0.60),
-    "antalgic_gait": (0.30, 0.90, 0.45, 0.90, 0.85, 0.25, 0.40, 0.75, 0.55, 0.75),
+    "antalgic_gait": (0.30, 0.95, 0.45, 0.92, 0.85, 0.25, 0.40, 0.75, 0.55, 0.75),
     "trendelenburg_sign": (0.05, 0.70, 0.15, 0.70, 0.65, 0.07, 0.15, 0.30, 0.25, 0.20),
     "trochanteric_tenderness": (0.04, 0.80, 0.15, 0.78, 0.45, 0.10, 0.12, 0.10, 0.15, 0.25),
     "knee_provocation_reproduces_hip_pain": (
-        0.85, 0.10, 0.15, 0.15, 0.82, 0.07, 0.05, 0.10, 0.08, 0.10,
+        0.90, 0.10, 0.15, 0.15, 0.86, 0.07, 0.05, 0.10, 0.08, 0.10,
     ),
 }  # fmt: skip
 """Probability that a yes/no finding is present, by presentation (columns in `Presentation`
 order: referred, compensatory, biomechanical, mixed comp+bio, mixed ref+comp, no clear
 mechanism, hip pain before injury, child's hip, primary hip osteoarthritis, hip hurt in the
 same event). A limp with a referred ache tires the gluteals too: the trochanter of a mixed
-referred + compensatory case is often tender."""
+referred + compensatory case is often tender. The limp is the compensatory mechanism itself, so
+nearly every compensatory case still limps at intake; a knee that refers pain nearly always
+brings the hip pain on when it is loaded (the test that shows the referral)."""
 
 EFFUSION_AFTER_FRACTURE: Final = 0.85
 """A fracture into the knee bleeds into the joint (haemarthrosis): the knee is swollen at least
@@ -254,8 +262,8 @@ IRRITATING_KNEE_INJURIES: Final = ("meniscal_tear", "osteoarthritis")
 
 #                              lateral groin buttock deep_diffuse
 HIP_PAIN_LOCATION_BY_PRESENTATION: Final[dict[Presentation, tuple[float, ...]]] = {
-    Presentation.REFERRED: (0.03, 0.30, 0.05, 0.62),
-    Presentation.COMPENSATORY: (0.78, 0.06, 0.12, 0.04),
+    Presentation.REFERRED: (0.01, 0.34, 0.01, 0.64),  # femoral/obturator: groin, deep ache
+    Presentation.COMPENSATORY: (0.84, 0.06, 0.06, 0.04),  # trochanteric pain is lateral
     Presentation.BIOMECHANICAL: (0.12, 0.62, 0.14, 0.12),
     Presentation.MIXED_COMPENSATORY_BIOMECHANICAL: (0.50, 0.36, 0.09, 0.05),
     Presentation.MIXED_REFERRED_COMPENSATORY: (0.15, 0.25, 0.05, 0.55),
@@ -269,14 +277,14 @@ HIP_PAIN_LOCATION_BY_PRESENTATION: Final[dict[Presentation, tuple[float, ...]]] 
 #                      full_painless painful restricted
 HIP_ROM_BY_PRESENTATION: Final[dict[Presentation, tuple[float, ...]]] = {
     Presentation.REFERRED: (0.93, 0.05, 0.02),
-    Presentation.COMPENSATORY: (0.70, 0.25, 0.05),
-    Presentation.BIOMECHANICAL: (0.12, 0.53, 0.35),
-    Presentation.MIXED_COMPENSATORY_BIOMECHANICAL: (0.15, 0.55, 0.30),
+    Presentation.COMPENSATORY: (0.80, 0.17, 0.03),  # extra-articular: the joint moves freely
+    Presentation.BIOMECHANICAL: (0.06, 0.76, 0.18),  # loaded for weeks: painful, rarely stiff
+    Presentation.MIXED_COMPENSATORY_BIOMECHANICAL: (0.08, 0.77, 0.15),
     Presentation.MIXED_REFERRED_COMPENSATORY: (0.90, 0.08, 0.02),
     Presentation.NO_CLEAR_MECHANISM: (0.60, 0.28, 0.12),
     Presentation.HIP_PAIN_BEFORE_INJURY: (0.15, 0.35, 0.50),
     Presentation.CHILD_HIP_DISORDER: (0.15, 0.40, 0.45),
-    Presentation.PRIMARY_HIP_OSTEOARTHRITIS: (0.05, 0.25, 0.70),
+    Presentation.PRIMARY_HIP_OSTEOARTHRITIS: (0.03, 0.17, 0.80),  # lost rotation comes first
     Presentation.HIP_HURT_IN_SAME_EVENT: (0.25, 0.60, 0.15),
 }
 
@@ -333,8 +341,9 @@ ENUM_FINDINGS_BY_PRESENTATION: Final[dict[str, dict[Presentation, tuple[float, .
 
 # --- Missing optional fields -------------------------------------------------------------------
 
-HIP_EXAM_NOT_DONE_SHARE: Final = 0.05
-"""No hip examination at intake: every hip exam finding is left empty together."""
+HIP_EXAM_NOT_DONE_SHARE: Final = 0.015
+"""No hip examination at intake: every hip exam finding is left empty together (rare: the hip
+is what the patient came about)."""
 HIP_EXAM_FIELDS: Final = (
     "trendelenburg_sign",
     "trochanteric_tenderness",

@@ -82,11 +82,12 @@ def lognormal_days(
     median: FloatArray | float,
     spread: float,
     *,
-    fewest: int,
+    fewest: IntArray | int,
     most: int,
     size: int,
 ) -> IntArray:
-    """Whole days from a log-normal curve with the given median, cut to [fewest, most].
+    """Whole days from a log-normal curve with the given median, cut to [fewest, most]
+    (`fewest` may differ per record).
 
     A median of 0 gives 0 days; the draw is floored, so a median of m days has about half
     the records below m.
