@@ -5,7 +5,7 @@ in write-ahead-log mode the copy reads a snapshot and writers carry on. Restorin
 the same API into the database file, so SQLite itself replaces the pages and its write-ahead
 log stays consistent (copying a file over a database that has a `-wal` file beside it would
 replay that old log onto the restored pages). PostgreSQL is backed up with its own tools,
-`pg_dump -Fc` and `pg_restore` (see the README).
+`pg_dump -Fc` and `pg_restore` (see docs/operations.md).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ quarantined record keeps its clinic and the red flags its text still shows.
 Rows stored before this revision: quarantined records get no red flags here (their CSV lines
 are kept without the header that names their columns); `intake rerun` re-reads a file from the
 landing store and gives its quarantined records their red flags and its cases the written date
-of intake (docs: README, "Upgrading to the written date of intake").
+of intake (docs/operations.md, "Upgrading to the written date of intake").
 
 Revision ID: 0005
 Revises: 0004

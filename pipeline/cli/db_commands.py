@@ -78,7 +78,7 @@ def _sqlite_file(url: str | None) -> Path:
     except ValueError as error:
         message = (
             f"database {problems.masked(resolved)} is not a SQLite file: back up PostgreSQL "
-            "with pg_dump -Fc and restore it with pg_restore (see the README)"
+            "with pg_dump -Fc and restore it with pg_restore (see docs/operations.md)"
         )
         raise fail(message, ExitCode.DATA) from error
 
@@ -98,7 +98,7 @@ def backup(
     url: UrlOption = None,
 ) -> None:
     """Back up a SQLite database, safely while the pipeline writes to it. (PostgreSQL:
-    pg_dump -Fc, see the README.)"""
+    pg_dump -Fc, see docs/operations.md.)"""
     source = _sqlite_file(url)
     if not source.is_file():
         raise fail(
@@ -116,7 +116,7 @@ def restore(
     url: UrlOption = None,
 ) -> None:
     """Replace a SQLite database's contents with a backup. Stop the pipeline and the
-    dashboard first. (PostgreSQL: pg_restore, see the README.)"""
+    dashboard first. (PostgreSQL: pg_restore, see docs/operations.md.)"""
     target = _sqlite_file(url)
     if not backup_file.is_file():
         raise fail(f"no backup file {backup_file}", ExitCode.DATA)

@@ -243,7 +243,7 @@ def test_backup_of_postgresql_and_bench_on_a_refusing_server_say_so_in_one_line(
     assert backup.stderr.strip() == (
         f"intake: database postgresql://operator:***@127.0.0.1:{password_server.port}/"
         "operator_db is not a SQLite file: back up PostgreSQL with pg_dump -Fc and restore it "
-        "with pg_restore (see the README)"
+        "with pg_restore (see docs/operations.md)"
     )
     refused = password_server.url(password=WRONG_PASSWORD)
     bench = runner.invoke(app, ["bench", "--db", "postgres", "--postgres-url", refused])

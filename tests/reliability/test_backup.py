@@ -1,6 +1,6 @@
-"""Backup and restore, as the README describes them: SQLite's online backup (`intake db backup`)
-taken while the pipeline writes is a consistent copy that restores every case; PostgreSQL's
-`pg_dump -Fc` and `pg_restore` give back the same database."""
+"""Backup and restore, as docs/operations.md describes them: SQLite's online backup
+(`intake db backup`) taken while the pipeline writes is a consistent copy that restores every
+case; PostgreSQL's `pg_dump -Fc` and `pg_restore` give back the same database."""
 
 from __future__ import annotations
 
