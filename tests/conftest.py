@@ -9,12 +9,11 @@ under CI=true that is a failure, never a skip.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 
 from db import migrate
 from db.engine import make_engine
@@ -54,14 +53,8 @@ def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -
         yield f"sqlite:///{tmp_path / 'intake.db'}"
         return
     server: PostgresServer = request.getfixturevalue("postgres_server")
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.url(name)
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with server.new_database() as url:
+        yield url
 
 
 @pytest.fixture

@@ -3,24 +3,12 @@ stands out."""
 
 import streamlit as st
 
-from dashboards import charts, components, exports, queries, session, shaping, sidebar, states
-from dashboards.database import current_url
+from dashboards import charts, components, exports, queries, shaping
+from dashboards.period_page import open_period_page
 from dashboards.small_cells import NOT_SHOWN
 
-user = session.current()
-filters = sidebar.active_filters()
-url = current_url()
-
-st.title("Clinics")
-st.caption(f"{filters.describe()}. Changes are against the previous {filters.days} days.")
-
-if queries.data_bounds(url) is None:
-    states.render_no_cases()
-    st.stop()
-counts = queries.period_counts(url, filters, by_clinic=True)
-if counts.is_empty():
-    states.render_no_matches()
-    st.stop()
+page = open_period_page("Clinics", by_clinic=True)
+user, filters, url, counts, bounds = page.user, page.filters, page.url, page.counts, page.bounds
 
 table = shaping.clinic_table(counts, exact=user.is_admin)
 st.subheader("Cases, urgency and mechanisms per clinic")
@@ -32,8 +20,6 @@ st.dataframe(
     alt="Cases, urgent cases and mechanisms per clinic",
 )
 
-bounds = queries.data_bounds(url)
-assert bounds is not None  # checked above
 this_month, last_month = shaping.month_bounds(bounds.latest)
 st.subheader("This month against last month")
 st.caption(

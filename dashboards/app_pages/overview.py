@@ -7,33 +7,11 @@ import datetime as dt
 import polars as pl
 import streamlit as st
 
-from dashboards import (
-    charts,
-    components,
-    exports,
-    follow_up_queries,
-    queries,
-    session,
-    shaping,
-    sidebar,
-    states,
-)
-from dashboards.database import current_url
+from dashboards import charts, components, exports, follow_up_queries, queries, shaping
+from dashboards.period_page import open_period_page
 
-user = session.current()
-filters = sidebar.active_filters()
-url = current_url()
-
-st.title("Overview")
-st.caption(f"{filters.describe()}. Changes are against the previous {filters.days} days.")
-
-if queries.data_bounds(url) is None:
-    states.render_no_cases()
-    st.stop()
-counts = queries.period_counts(url, filters)
-if counts.is_empty():
-    states.render_no_matches()
-    st.stop()
+page = open_period_page("Overview")
+user, filters, url, counts = page.user, page.filters, page.url, page.counts
 
 by_mechanism = shaping.mechanism_counts(counts)
 weekly = shaping.weekly_counts(counts)

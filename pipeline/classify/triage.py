@@ -24,7 +24,6 @@ from pipeline.classify.labels import bit_set
 from pipeline.contract.outputs import (
     FEVER_TEMPERATURE_C,
     PERSISTENT_PAIN_DAYS,
-    TRIAGE_REASONS,
     Triage,
     TriageReason,
 )
@@ -51,8 +50,8 @@ def reason_holds() -> dict[TriageReason, pl.Expr]:
         TriageReason.PERSISTENT_DESPITE_REST: (days_of_pain >= PERSISTENT_PAIN_DAYS)
         & pl.col("rest_tried"),
     }
-    assert tuple(r.value for r in holds) == TRIAGE_REASONS  # the contract's order
-    return {reason: held.fill_null(False) for reason, held in holds.items()}
+    # TriageReason is declared in the contract's order: iterate it, not the dict above.
+    return {reason: holds[reason].fill_null(False) for reason in TriageReason}
 
 
 def triage_columns() -> list[pl.Expr]:

@@ -8,14 +8,13 @@ read the standard data (it saves a migration and a seeding per test).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Final
 
 import pytest
 from argon2 import PasswordHasher, profiles
-from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
 from dashboards.session import SignedIn
@@ -65,14 +64,8 @@ def standard_url(
         yield from _seeded(url)
         return
     server: PostgresServer = request.getfixturevalue("postgres_server")
-    name = f"s_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield from _seeded(server.url(name))
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with server.new_database("s") as url:
+        yield from _seeded(url)
 
 
 def _seeded(url: str) -> Iterator[str]:

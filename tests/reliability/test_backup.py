@@ -10,13 +10,12 @@ import sqlite3
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from pathlib import Path
 from typing import Final
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from db import migrate
@@ -90,20 +89,6 @@ def test_a_sqlite_backup_taken_while_the_pipeline_writes_restores_every_case(
     assert migrate.current_revision(restored_engine) == migrate.head_revision()
 
 
-@contextmanager
-def _postgres_database(server: PostgresServer) -> Iterator[str]:
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.url(name)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def _libpq(url: str) -> str:
     return url.replace("postgresql+psycopg://", "postgresql://")
 
@@ -114,8 +99,8 @@ def test_a_postgresql_dump_restores_into_an_empty_database_with_every_case(
 ) -> None:
     dump = tmp_path / "intake.dump"
     with (
-        _postgres_database(postgres_server) as source,
-        _postgres_database(postgres_server) as target,
+        postgres_server.new_database() as source,
+        postgres_server.new_database() as target,
     ):
         engine = make_engine(source)
         migrate.upgrade(engine)
