@@ -16,19 +16,22 @@ from typing import Any, Final
 from sqlalchemy import ColumnElement, Connection, Select, case, delete, func, literal, select
 
 from db.models import CaseClassification, CaseVersion, DailyCaseCount, IntakeCase, table_of
+from pipeline.contract.fields import FIELDS_BY_NAME
 
 CASES = table_of(IntakeCase)
 VERSIONS = table_of(CaseVersion)
 CLASSIFICATIONS = table_of(CaseClassification)
 COUNTS = table_of(DailyCaseCount)
 
+OLDEST: Final = int(FIELDS_BY_NAME["age_years"].maximum or 0)
+"""The contract's oldest age: the top band ends there."""
 AGE_BANDS: Final[tuple[tuple[str, int, int], ...]] = (
     ("0-17", 0, 17),
     ("18-34", 18, 34),
     ("35-49", 35, 49),
     ("50-64", 50, 64),
     ("65-79", 65, 79),
-    ("80+", 80, 120),
+    ("80+", 80, OLDEST),
 )
 """Age bands the dashboard filters and groups by: (label, first year, last year)."""
 AGE_BAND_LABELS: Final = tuple(label for label, _, _ in AGE_BANDS)
