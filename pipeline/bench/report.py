@@ -14,8 +14,8 @@ MIB: Final = 1024 * 1024
 ROWS: Final[tuple[tuple[str, str], ...]] = (
     ("read", "read files"),
     ("validate_classify", "validate + classify"),
-    ("load", "load (stage + merge)"),
-    ("classify_db", "classify in database"),
+    ("load", "load (+ classify in memory)"),
+    ("classify_db", "reclassify from database"),
     ("aggregate", "aggregate"),
     ("pipeline", "whole pipeline (Dagster)"),
     ("rerun", "re-run, files unchanged"),
