@@ -13,17 +13,19 @@ again; nothing is staged.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
 import polars as pl
-from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy import Connection, String, any_, bindparam, delete, func, select, update
+from sqlalchemy.dialects import postgresql
 
 from db.models import CASE_FIELDS, CaseClassification, CaseVersion, IntakeCase, table_of
 from pipeline.classify import classify
 from pipeline.load import files as register
-from pipeline.load.bulk import bulk_insert, read_frame
+from pipeline.load.bulk import bulk_insert
 from pipeline.load.decide import STORED_SCHEMA, FileOutcome, decide
 from pipeline.load.quarantine import quarantine_file
 from pipeline.validate import RawBatch, Validated
@@ -69,15 +71,18 @@ def _chunks(values: list[str]) -> Iterator[list[str]]:
 
 
 def stored_versions(connection: Connection, intake_ids: list[str]) -> pl.DataFrame:
-    """The versions on record of `intake_ids` (`STORED_SCHEMA`)."""
-    columns = [VERSIONS.c[name] for name in STORED_SCHEMA.names()]
-    frames = [
-        read_frame(
-            connection, select(*columns).where(VERSIONS.c.intake_id.in_(chunk)), STORED_SCHEMA
-        )
-        for chunk in _chunks(intake_ids)
-    ]
-    return pl.concat(frames) if frames else pl.DataFrame(schema=STORED_SCHEMA)
+    """The versions on record of `intake_ids` (`STORED_SCHEMA`), in one query with the ids as
+    one value: a PostgreSQL array, a JSON array SQLite reads with `json_each`."""
+    if not intake_ids:
+        return pl.DataFrame(schema=STORED_SCHEMA)
+    query = select(*(VERSIONS.c[name] for name in STORED_SCHEMA.names()))
+    if connection.dialect.name == "postgresql":
+        ids = bindparam("ids", intake_ids, type_=postgresql.ARRAY(String))
+        query = query.where(VERSIONS.c.intake_id == any_(ids))
+    else:
+        listed = func.json_each(bindparam("ids", json.dumps(intake_ids))).table_valued("value")
+        query = query.where(VERSIONS.c.intake_id.in_(select(listed.c.value)))
+    return pl.DataFrame(list(connection.execute(query)), schema=STORED_SCHEMA, orient="row")
 
 
 def _records(validated: Sequence[ValidatedFile]) -> pl.DataFrame:

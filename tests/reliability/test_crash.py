@@ -26,7 +26,6 @@ from tests.reliability.state import (
 )
 
 
-
 @dataclass(frozen=True)
 class Kill:
     """Where the run is killed, and each day's state (file status, all cases classified)
