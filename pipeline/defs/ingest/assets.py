@@ -137,7 +137,8 @@ def load(
     records_in = quarantined = loaded = unchanged = corrected = classified = 0
     opened = reopened = 0
     reasons: list[pl.DataFrame] = []
-    for day in _days(context):
+    days = _days(context)
+    for day in days:
         with database.engine.connect() as connection:
             validated = _validate(files.files_of_day(connection, day, ("landed",)))
         with locks.write_transaction(database.engine, day, shared=True) as connection:
@@ -154,7 +155,11 @@ def load(
                     connection, classify, RULES_VERSION, _now(), pending
                 )
                 files.mark_classified(connection, pending, _now())
-            follow_up = items.open_due_items(connection, DuePolicy.from_environment(), _now())
+            # The first day looks at every case (catching up what an older version or a
+            # reclassification left without an item); the others at what the day brought.
+            scope = None if day == days[0] else [f.id for f in day_files] + pending
+            policy = DuePolicy.from_environment()
+            follow_up = items.open_due_items(connection, policy, _now(), scope)
             fault_point("load:before_commit")
         fault_point("load:after_commit")
         records_in += done.records_in
