@@ -31,6 +31,8 @@ from pipeline.contract.fields import FIELD_NAMES
 ITEMS = table_of(FollowUpItem)
 EVENTS = table_of(FollowUpEvent)
 CASES = table_of(IntakeCase)
+VERSION_ONLY = ("id", "received_at")
+"""Columns of a case version that are not the case's content."""
 VERSIONS = table_of(CaseVersion)
 CLASSIFICATIONS = table_of(CaseClassification)
 QUARANTINE = table_of(QuarantinedRecord)
@@ -202,7 +204,20 @@ def case_record(url: str, intake_id: str) -> CaseRecord:
     """A case's current content and classification, every version (with its file), the
     quarantined records with its intake id, and the follow-up item with its history."""
     with engine_for(url).connect() as connection:
-        current = connection.execute(select(CASES).where(CASES.c.intake_id == intake_id)).first()
+        current = connection.execute(
+            select(
+                *(c for c in VERSIONS.c if c.name not in CASES.c and c.name not in VERSION_ONLY),
+                *CASES.c,
+            )
+            .select_from(
+                CASES.join(
+                    VERSIONS,
+                    (VERSIONS.c.intake_id == CASES.c.intake_id)
+                    & (VERSIONS.c.version == CASES.c.version),
+                )
+            )
+            .where(CASES.c.intake_id == intake_id)
+        ).first()
         classification = connection.execute(
             select(CLASSIFICATIONS).where(CLASSIFICATIONS.c.intake_id == intake_id)
         ).first()

@@ -56,8 +56,10 @@ JsonDocument = JSON().with_variant(JSONB(), "postgresql")
 INTAKE_DATE_COMMENT = "the calendar date written in intake_at: the clinic's day of intake"
 
 FILE_STATUSES = ("landed", "validated", "finished")
-"""A file is `landed` when registered, `validated` once its records are staged and quarantined,
-`finished` once its valid records are merged into the cases (its counts then add up)."""
+"""A file is `landed` when registered, `finished` once its records are loaded (new versions,
+cases and their classifications) and quarantined, in one transaction (its counts then add up).
+`validated` (records staged, not merged) was a step of the staging load before migration 0010,
+which sends such files back to `landed`; no file is in it any more."""
 
 
 class Base(DeclarativeBase):
@@ -83,12 +85,17 @@ def _enum(allowed: tuple[str, ...], name: str) -> Enum:
     )
 
 
+def _age_check() -> CheckConstraint:
+    age = c.FIELDS_BY_NAME["age_years"]
+    return CheckConstraint(f"age_years BETWEEN {age.minimum:g} AND {age.maximum:g}", "age_range")
+
+
 def _content_checks() -> list[CheckConstraint]:
     """The contract's ranges, dates, lengths and id alphabet, for a table of IntakeContent."""
-    age, pain, temp = (c.FIELDS_BY_NAME[n] for n in ("age_years", "pain_score", "temperature_c"))
+    pain, temp = (c.FIELDS_BY_NAME[n] for n in ("pain_score", "temperature_c"))
     notes = c.FIELDS_BY_NAME["notes"]
     return [
-        CheckConstraint(f"age_years BETWEEN {age.minimum:g} AND {age.maximum:g}", "age_range"),
+        _age_check(),
         CheckConstraint(
             f"pain_score BETWEEN {pain.minimum:g} AND {pain.maximum:g}", "pain_score_range"
         ),
@@ -191,9 +198,11 @@ class IngestedFile(Base):
     )
 
 
-class IntakeCase(IntakeContent, Base):
-    """The current content of each case: one row per `intake_id`, pointing at the case version
-    it currently holds (always the newest one received)."""
+class IntakeCase(Base):
+    """The current version of each case: one row per `intake_id`, the key of the case version
+    it currently holds (always the newest one received), and the few fields the dashboard
+    filters and sorts cases by, copied from that version. Everything else is read from the
+    version (join on `intake_id` and `version`)."""
 
     __tablename__ = "intake_cases"
 
@@ -201,9 +210,17 @@ class IntakeCase(IntakeContent, Base):
     version: Mapped[int] = mapped_column(Integer, comment="number of the current case version")
     file_id: Mapped[int] = mapped_column(ForeignKey("ingested_files.id"))
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    clinic_id: Mapped[str] = mapped_column(String(32))
+    intake_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    intake_date: Mapped[dt.date] = mapped_column(Date, comment=INTAKE_DATE_COMMENT)
+    patient_ref: Mapped[str] = mapped_column(String(64))
+    age_years: Mapped[int] = mapped_column(SmallInteger)
+    sex: Mapped[str] = mapped_column(_enum(c.SEXES, "sex"))
+    knee_injury: Mapped[str] = mapped_column(_enum(c.KNEE_INJURIES, "knee_injury"))
 
     __table_args__ = (
-        *_content_checks(),
+        _age_check(),
+        *id_alphabet_checks(("intake_id", "clinic_id", "patient_ref")),
         CheckConstraint("version >= 1", "version_positive"),
         ForeignKeyConstraint(
             ["intake_id", "version"], ["case_versions.intake_id", "case_versions.version"]
@@ -212,6 +229,19 @@ class IntakeCase(IntakeContent, Base):
         Index(None, "clinic_id", "intake_date"),
         Index(None, "file_id"),
     )
+
+
+CASE_FIELDS = (
+    "clinic_id",
+    "intake_at",
+    "intake_date",
+    "patient_ref",
+    "age_years",
+    "sex",
+    "knee_injury",
+)
+"""The fields of a case version its current case carries too (what the dashboard filters and
+sorts by)."""
 
 
 class CaseVersion(IntakeContent, Base):
@@ -269,20 +299,6 @@ class QuarantinedRecord(Base):
         CheckConstraint("line_number >= 1", "line_number_positive"),
         Index(None, "has_red_flag", "intake_id"),
     )
-
-
-class ValidatedRecord(IntakeContent, Base):
-    """Staging: the valid records of landed files, typed, waiting to be merged into the cases.
-
-    Written by the validation step and emptied, for its files, by the merge that turns them
-    into case versions and cases in one transaction."""
-
-    __tablename__ = "validated_records"
-
-    file_id: Mapped[int] = mapped_column(ForeignKey("ingested_files.id", ondelete="CASCADE"))
-    line_number: Mapped[int] = mapped_column(Integer)
-
-    __table_args__ = (PrimaryKeyConstraint("file_id", "line_number"),)
 
 
 class DailyCaseCount(Base):
@@ -581,7 +597,6 @@ __all__ = [
     "PipelineRun",
     "QuarantinedRecord",
     "SignInLimit",
-    "ValidatedRecord",
     "table_of",
 ]
 

@@ -5,12 +5,12 @@ kills itself with SIGKILL (as the OOM killer or a power cut would: no cleanup, n
 the program, no `finally`) the first time it reaches that point, or the n-th time with
 `point@n`:
 
-    INTAKE_FAULT_POINT=merge:before_commit@2 intake run   # dies in the 2nd day's merge
+    INTAKE_FAULT_POINT=load:before_commit@2 intake run   # dies in the 2nd day's load
 
 The points (`POINTS`) sit in the ingestion assets at the end of each stage's transactions
 (`before_commit`: the work is done, not committed), one a day except aggregation's single
-transaction for the run's days, and right after a day's merge has committed
-(`merge:after_commit`), and in the alerts between sending a clinic's message and recording it
+transaction for the run's days, and right after a day's load has committed
+(`load:after_commit`), and in the alerts between sending a clinic's message and recording it
 (`alerts:after_send`). Tests use them to check that the database is left as before the
 interrupted transaction and that the next run completes the work.
 """
@@ -26,10 +26,8 @@ FAULT_POINT_ENV: Final = "INTAKE_FAULT_POINT"
 
 POINTS: Final = (
     "register:before_commit",
-    "validate:before_commit",
-    "merge:before_commit",
-    "merge:after_commit",
-    "classify:before_commit",
+    "load:before_commit",
+    "load:after_commit",
     "aggregate:before_commit",
     "alerts:after_send",
 )

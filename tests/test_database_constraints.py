@@ -10,6 +10,7 @@ from sqlalchemy import Engine, insert, select
 from sqlalchemy.exc import DataError, IntegrityError
 
 from db.models import (
+    CASE_FIELDS,
     AuditEvent,
     Base,
     CaseClassification,
@@ -19,7 +20,6 @@ from db.models import (
     IngestedFile,
     IntakeCase,
     PipelineRun,
-    ValidatedRecord,
 )
 
 REFUSED = (IntegrityError, DataError)
@@ -74,12 +74,18 @@ def _case(file_id: int, **overrides: Any) -> dict[str, Any]:
     } | overrides
 
 
+def _current(row: dict[str, Any]) -> dict[str, Any]:
+    """The current case of a version row: its key and the fields a case carries."""
+    keep = ("intake_id", "version", "file_id", "updated_at", *CASE_FIELDS)
+    return {k: v for k, v in row.items() if k in keep}
+
+
 def _insert_case(engine: Engine, row: dict[str, Any]) -> None:
     """Insert a case as the pipeline does: its version first, then the case pointing at it."""
     version = {k: v for k, v in row.items() if k != "updated_at"} | {"received_at": NOW}
     with engine.begin() as conn:
         conn.execute(insert(CaseVersion), version)
-        conn.execute(insert(IntakeCase), row)
+        conn.execute(insert(IntakeCase), _current(row))
 
 
 def test_a_valid_case_is_accepted(migrated_engine: Engine) -> None:
@@ -127,7 +133,7 @@ def test_the_database_rejects_a_duplicate_intake_id(migrated_engine: Engine) -> 
 def test_a_case_must_point_at_a_version_of_itself(migrated_engine: Engine) -> None:
     file_id = _file(migrated_engine)
     with pytest.raises(IntegrityError), migrated_engine.begin() as conn:
-        conn.execute(insert(IntakeCase), _case(file_id))
+        conn.execute(insert(IntakeCase), _current(_case(file_id)))
 
 
 def test_a_case_must_come_from_a_known_file(migrated_engine: Engine) -> None:
@@ -163,10 +169,10 @@ def test_a_classification_outside_the_contract_is_rejected(migrated_engine: Engi
         conn.execute(insert(CaseClassification), row)
 
 
-def _staged(file_id: int, **overrides: Any) -> dict[str, Any]:
-    """A validated record waiting in staging, as the validation step writes it."""
-    case = {k: v for k, v in _case(file_id).items() if k not in ("version", "updated_at")}
-    return case | {"line_number": 1} | overrides
+def _version(file_id: int, **overrides: Any) -> dict[str, Any]:
+    """A case version, as the load writes it."""
+    case = {k: v for k, v in _case(file_id).items() if k != "updated_at"}
+    return case | {"received_at": NOW} | overrides
 
 
 ENUM_ROWS: list[tuple[type[Base], dict[str, Any], str, str]] = [
@@ -216,11 +222,11 @@ def test_every_table_refuses_a_value_outside_its_enum(
         conn.execute(insert(model), row | {field: value, "username": "bo", "run_id": "r2"})
 
 
-def test_staging_and_files_refuse_a_value_outside_their_enums(migrated_engine: Engine) -> None:
+def test_versions_and_files_refuse_a_value_outside_their_enums(migrated_engine: Engine) -> None:
     file_id = _file(migrated_engine)
     with migrated_engine.begin() as conn:
-        conn.execute(insert(ValidatedRecord), _staged(file_id))
+        conn.execute(insert(CaseVersion), _version(file_id))
     with pytest.raises(IntegrityError), migrated_engine.begin() as conn:
-        conn.execute(insert(ValidatedRecord), _staged(file_id, line_number=2, pain_trend="bad"))
+        conn.execute(insert(CaseVersion), _version(file_id, version=2, pain_trend="bad"))
     with pytest.raises(IntegrityError):
         _file(migrated_engine, content_hash="1" * 64, status="lost")

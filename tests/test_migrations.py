@@ -18,7 +18,6 @@ from db.models import Base
 
 APPLICATION_TABLES = {
     "pipeline_runs",
-    "validated_records",
     "daily_case_counts",
     "ingested_files",
     "intake_cases",
@@ -100,8 +99,11 @@ def test_upgrade_downgrade_upgrade_leaves_the_same_schema(migrated_engine: Engin
 
 def test_every_contract_check_exists_in_the_database(migrated_engine: Engine) -> None:
     checks = {c["name"] for c in inspect(migrated_engine).get_check_constraints("intake_cases")}
-    for name in ("age_range", "pain_score_range", "temperature_range", "sex", "intake_id_alphabet"):
+    for name in ("age_range", "sex", "knee_injury", "intake_id_alphabet", "patient_ref_alphabet"):
         assert f"ck_intake_cases_{name}" in checks
+    checks = {c["name"] for c in inspect(migrated_engine).get_check_constraints("case_versions")}
+    for name in ("age_range", "pain_score_range", "temperature_range", "sex", "intake_id_alphabet"):
+        assert f"ck_case_versions_{name}" in checks
 
 
 def test_every_enum_column_is_checked_in_the_database(migrated_engine: Engine) -> None:
@@ -133,7 +135,7 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
 def test_sqlite_enum_checks_are_equalities_not_in_lists(sqlite_engine: Engine) -> None:
     migrate.upgrade(sqlite_engine)
     tables = _sqlite_tables(sqlite_engine)
-    for name in ("case_versions", "intake_cases", "validated_records", "case_classifications"):
+    for name in ("case_versions", "intake_cases", "case_classifications"):
         assert " IN (" not in tables[name], name
     assert "CHECK (sex = 'female' OR sex = 'male' OR " in tables["case_versions"]
     assert "CHECK (triage = 'urgent' OR triage = 'evaluate' OR " in tables["case_classifications"]
@@ -173,10 +175,13 @@ def test_the_enum_check_migration_changes_only_the_form_of_sqlite_enum_checks(
         c
         for t in Base.metadata.tables.values()
         if t.name in before  # tables that later revisions add are made in the new form
+        and t.name != "intake_cases"
         for c in t.c
         if isinstance(c.type, Enum)
     ]
-    assert rewritten == len(enum_columns)
+    content_enums = [c for c in Base.metadata.tables["case_versions"].c if isinstance(c.type, Enum)]
+    # Until 0010, current cases and the staging table held every field of a case version.
+    assert rewritten == len(enum_columns) + 2 * len(content_enums)
 
 
 def test_after_a_sqlite_migration_foreign_keys_are_enforced_again(sqlite_engine: Engine) -> None:

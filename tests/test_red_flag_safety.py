@@ -133,12 +133,16 @@ def _as_before_the_written_date(engine: Engine, file_id: int) -> None:
     onset "after" intake, without red flags (no such columns then)."""
     old_hash = _utc_dated_hash_of(engine, "EAST")
     with engine.begin() as connection:
-        for table in (VERSIONS, CASES):
-            connection.execute(
-                update(table)
-                .where(table.c.intake_id == "EAST")
-                .values(intake_date=DAY - dt.timedelta(days=1), content_hash=old_hash)
-            )
+        connection.execute(
+            update(VERSIONS)
+            .where(VERSIONS.c.intake_id == "EAST")
+            .values(intake_date=DAY - dt.timedelta(days=1), content_hash=old_hash)
+        )
+        connection.execute(
+            update(CASES)
+            .where(CASES.c.intake_id == "EAST")
+            .values(intake_date=DAY - dt.timedelta(days=1))
+        )
         connection.execute(
             update(CLASSIFICATIONS)
             .where(CLASSIFICATIONS.c.intake_id == "EAST")
@@ -168,7 +172,9 @@ def _utc_dated_hash_of(engine: Engine, intake_id: str) -> str:
     with engine.connect() as connection:
         stored = read_frame(
             connection,
-            select(*(CASES.c[name] for name in FIELD_NAMES)).where(CASES.c.intake_id == intake_id),
+            select(*(VERSIONS.c[name] for name in FIELD_NAMES)).where(
+                VERSIONS.c.intake_id == intake_id
+            ),
             RECORD_SCHEMA,
         )
     columns = {name: pl.col(name) for name in FIELD_NAMES}

@@ -31,6 +31,15 @@ class Databases:
     created: list[str] = field(default_factory=list)
 
     def fresh(self, name: str) -> str:
+        """A new database with the pipeline's schema."""
+        url = self.fresh_empty(name)
+        engine = make_engine(url)
+        migrate.upgrade(engine)
+        engine.dispose()
+        return url
+
+    def fresh_empty(self, name: str) -> str:
+        """A new database with no table at all."""
         if self.kind is DatabaseKind.SQLITE:
             path = self.work_dir / f"{name}.db"
             for suffix in ("", "-wal", "-shm"):
@@ -46,9 +55,6 @@ class Databases:
             admin.dispose()
             self.created.append(name)
             url = make_url(self.server_url).set(database=name).render_as_string(hide_password=False)
-        engine = make_engine(url)
-        migrate.upgrade(engine)
-        engine.dispose()
         return url
 
     def discard(self, url: str) -> None:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from db.engine import make_engine
 from db.models import Base, CaseClassification, CaseVersion, IngestedFile, IntakeCase, table_of
+from pipeline.bench import peers
 from pipeline.bench.results import Stopwatch
 from pipeline.bench.stages import TaskSpec, Timed
 
@@ -85,9 +86,10 @@ def _dump_path(spec: TaskSpec, table: Table) -> Path:
 
 
 def dump_for_reference(spec: TaskSpec) -> Timed:
-    """PostgreSQL: write the pipeline's rows of every reference table to scratch files with
-    `COPY ... TO STDOUT`, so the pipeline's database can be dropped before the raw load (at
-    10M records two databases of that size may not fit on the disk). Not timed. SQLite reads
+    """PostgreSQL: write the pipeline's rows of every reference table (and the floor's columns,
+    `peers.dump_floor`) to scratch files with `COPY ... TO STDOUT`, so the pipeline's database
+    can be dropped before the raw load (at 10M records two databases of that size may not fit
+    on the disk). Not timed. SQLite reads
     its source database directly, so there is nothing to do."""
     if make_url(spec.source_url).get_backend_name() == "sqlite":
         return Timed(0.0, 0, "nothing to dump")
@@ -105,6 +107,7 @@ def dump_for_reference(spec: TaskSpec) -> Timed:
                 for block in copy:
                     out.write(block)
             rows += int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+        peers.dump_floor(spec, raw)
     source_engine.dispose()
     return Timed(0.0, rows, "rows dumped for the raw load")
 

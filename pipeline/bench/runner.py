@@ -1,5 +1,5 @@
-"""The benchmark run: generate the records, then measure every stage and both references in
-fresh worker processes, in order, on the same rows."""
+"""The benchmark run: generate the records, then measure every stage, the references and the
+peers (floor, dlt) in fresh worker processes, in order, on the same rows."""
 
 from __future__ import annotations
 
@@ -147,9 +147,15 @@ def _measure(
     if config.database is DatabaseKind.POSTGRES:
         run_task("raw_dump", dump_spec)  # then the pipeline's database can go
         databases.discard(source)
+    floor_spec = TaskSpec(str(landing), databases.fresh_empty("bench_floor"), str(work), source)
+    task("floor", floor_spec)
+    databases.discard(floor_spec.database_url)
     raw_spec = TaskSpec(str(landing), databases.fresh("bench_raw"), str(work), source)
     task("raw_load", raw_spec)
     databases.discard(raw_spec.database_url)
     databases.discard(source)
+    dlt_spec = TaskSpec(str(landing), databases.fresh_empty("bench_dlt"), str(work))
+    task("dlt", dlt_spec)
+    databases.discard(dlt_spec.database_url)
     measured["naive"] = scale_naive(measured["naive"], measured["raw_load"].rows)
     return measured

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Final
 
-from pipeline.bench import references, stages
+from pipeline.bench import peers, references, stages
 from pipeline.bench.results import Measurement, peak_rss_bytes
 from pipeline.bench.stages import TaskSpec, Timed
 
@@ -29,6 +29,8 @@ TASKS: Final[dict[str, Callable[[TaskSpec], Timed]]] = {
     "raw_dump": references.dump_for_reference,
     "raw_load": references.raw_bulk_load,
     "naive": references.naive_orm,
+    "floor": peers.floor,
+    "dlt": peers.dlt_merge_load,
 }
 
 

@@ -117,10 +117,18 @@ def describe(result: BenchResult) -> list[str]:
         "",
         *format_table(result.measurements),
         "",
-        *Ratios.of(result.measurements).lines(),
+        *Ratios.of(result.measurements, config.database.value).lines(),
         "",
-        f"raw bulk load: {result.measurements['raw_load'].detail}",
-        f"naive ORM: {result.measurements['naive'].detail}",
+        *(
+            f"{label}: {m.detail}"
+            for task, label in (
+                ("raw_load", "raw bulk load"),
+                ("naive", "naive ORM"),
+                ("floor", "floor"),
+                ("dlt", "dlt merge load"),
+            )
+            if (m := result.measurements.get(task)) is not None
+        ),
         "peak MiB: VmHWM of the fresh process that ran the row (Python and libraries "
         "included; a database server's own memory is not)",
     ]

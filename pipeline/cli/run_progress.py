@@ -14,24 +14,19 @@ from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElaps
 
 STAGES: Final = {
     "landed_files": ("land", ("files_new",), "files"),
-    "validated_records": ("validate", ("records_in",), "records"),
-    "intake_cases": (
-        "load",
-        ("records_loaded", "records_unchanged", "records_corrected"),
-        "records",
-    ),
-    "case_classifications": ("classify", ("dagster/row_count",), "cases"),
+    "load": ("validate, load and classify", ("records_in",), "records"),
     "daily_case_counts": ("aggregate", ("dagster/row_count",), "count rows"),
 }
-"""Each ingestion step: its name for people, the metadata that counts its work, and the unit."""
+"""Each ingestion step: its name for people, the metadata that counts its work, and the unit.
+The `load` step materializes validated_records, intake_cases and case_classifications."""
 
 RUN_COUNTS: Final = {
     "files": ("landed_files", "files_new"),
-    "records_in": ("validated_records", "records_in"),
-    "loaded": ("intake_cases", "records_loaded"),
-    "unchanged": ("intake_cases", "records_unchanged"),
-    "corrected": ("intake_cases", "records_corrected"),
-    "quarantined": ("validated_records", "records_quarantined"),
+    "records_in": ("load", "records_in"),
+    "loaded": ("load", "records_loaded"),
+    "unchanged": ("load", "records_unchanged"),
+    "corrected": ("load", "records_corrected"),
+    "quarantined": ("load", "records_quarantined"),
 }
 """The run's own counts (`intake run --json`'s "this_run"): where each is in the step results."""
 
@@ -95,8 +90,10 @@ class RunEvents:
         elif kind == dg.DagsterEventType.ASSET_MATERIALIZATION:
             materialization = event.event_specific_data.materialization  # type: ignore[union-attr]
             stage.days.add(str(materialization.partition))
-            # A range's step reports the same totals for each of its days: keep them once.
-            stage.metadata = {k: v.value for k, v in materialization.metadata.items()}
+            # A range's step reports the same totals for each of its days: keep them once. A
+            # step materializing several assets adds each one's (the first row count stays).
+            values = {k: v.value for k, v in materialization.metadata.items()}
+            stage.metadata = values | stage.metadata if stage.metadata else values
         elif kind == dg.DagsterEventType.STEP_SUCCESS:
             stage.seconds = event.event_specific_data.duration_ms / 1000  # type: ignore[union-attr]
 

@@ -5,6 +5,7 @@ the same item at once the second is told who changed it first, and nothing is ov
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -85,10 +86,19 @@ def _insert_items(
     return bulk_insert(connection, ITEMS, items)
 
 
-def open_due_items(connection: Connection, policy: DuePolicy, now: dt.datetime) -> Opened:
+def open_due_items(
+    connection: Connection,
+    policy: DuePolicy,
+    now: dt.datetime,
+    file_ids: Sequence[int] | None = None,
+) -> Opened:
     """Open an item for every urgent or evaluate case, and every quarantined record whose red
     flag is unresolved, that has none; reopen a case's item when its triage rose since the item
-    was opened (a lowered triage leaves the item as it is). Run in the classifying transaction."""
+    was opened (a lowered triage leaves the item as it is). Run in the classifying transaction.
+    With `file_ids`, only the cases whose current version and the records those files brought
+    are looked at (what a day's load classified and quarantined), not every case."""
+    if file_ids is not None and not file_ids:
+        return Opened(0, 0)
     has_item = exists().where(ITEMS.c.subject == "case", ITEMS.c.subject_key == CASES.c.intake_id)
     cases = read_frame(
         connection,
@@ -99,7 +109,8 @@ def open_due_items(connection: Connection, policy: DuePolicy, now: dt.datetime) 
             _current_version_received().label("landed_at"),
         )
         .select_from(CASES.join(CLASSIFICATIONS))
-        .where(CLASSIFICATIONS.c.triage.in_(FOLLOW_UP_LEVELS), ~has_item),
+        .where(CLASSIFICATIONS.c.triage.in_(FOLLOW_UP_LEVELS), ~has_item)
+        .where(*_scope(CASES.c.file_id, file_ids)),
         pl.Schema({n: t for n, t in CANDIDATE_SCHEMA.items() if n != "subject"}),
     ).with_columns(pl.lit("case").alias("subject"))
     key = QUARANTINE.c.id.cast(ITEMS.c.subject_key.type)
@@ -110,7 +121,7 @@ def open_due_items(connection: Connection, policy: DuePolicy, now: dt.datetime) 
             key.label("subject_key"),
             QUARANTINE.c.clinic_id,
             QUARANTINE.c.quarantined_at.label("landed_at"),
-        ).where(unresolved(), ~has_record_item),
+        ).where(unresolved(), ~has_record_item, *_scope(QUARANTINE.c.file_id, file_ids)),
         pl.Schema(
             {
                 "subject_key": pl.String(),
@@ -129,10 +140,16 @@ def open_due_items(connection: Connection, policy: DuePolicy, now: dt.datetime) 
         policy,
         now,
     )
-    return Opened(opened, _reopen_raised(connection, policy, now))
+    return Opened(opened, _reopen_raised(connection, policy, now, file_ids))
 
 
-def _reopen_raised(connection: Connection, policy: DuePolicy, now: dt.datetime) -> int:
+def _scope(file_id: Any, file_ids: Sequence[int] | None) -> list[Any]:
+    return [] if file_ids is None else [file_id.in_(file_ids)]
+
+
+def _reopen_raised(
+    connection: Connection, policy: DuePolicy, now: dt.datetime, file_ids: Sequence[int] | None
+) -> int:
     raised = connection.execute(
         select(
             ITEMS.c.id,
@@ -148,7 +165,9 @@ def _reopen_raised(connection: Connection, policy: DuePolicy, now: dt.datetime) 
             ).join(CLASSIFICATIONS)
         )
         .where(
-            ITEMS.c.level == Triage.EVALUATE.value, CLASSIFICATIONS.c.triage == Triage.URGENT.value
+            ITEMS.c.level == Triage.EVALUATE.value,
+            CLASSIFICATIONS.c.triage == Triage.URGENT.value,
+            *_scope(CASES.c.file_id, file_ids),
         )
     ).all()
     for row in raised:

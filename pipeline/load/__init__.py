@@ -1,2 +1,3 @@
-"""Load: landing files into the register, validated records into staging and quarantine,
-staging into case versions and cases, classifications into the database."""
+"""Load: landing files into the register; a day's validated records into case versions, cases,
+their classifications and quarantine, each written once; classifications read back for
+reclassifying."""

@@ -1,9 +1,10 @@
 """Bulk transfer between polars frames and the database, inside the caller's transaction.
 
-PostgreSQL takes the rows through `COPY ... FROM STDIN (FORMAT csv)`, SQLite through the
-driver's `executemany`. Both run on the connection SQLAlchemy already holds, so a bulk write is
-part of the surrounding transaction: all of it or none of it. Rows go in chunks, so memory stays
-bounded by the chunk, not by the frame's text form.
+PostgreSQL takes the rows through psycopg's binary `COPY ... FROM STDIN (FORMAT binary)`, each
+value in its column's binary form (no text to format or parse), SQLite through the driver's
+`executemany`. Both run on the connection SQLAlchemy already holds, so a bulk write is
+part of the surrounding transaction: all of it or none of it. Rows go in chunks (SQLite) or one
+by one (COPY), so memory stays bounded by the chunk, not by the frame's text form.
 """
 
 from __future__ import annotations
@@ -12,9 +13,34 @@ import io
 from typing import Any, Final
 
 import polars as pl
-from sqlalchemy import Connection, Select, Table
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Connection,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    Select,
+    SmallInteger,
+    String,
+    Table,
+)
+from sqlalchemy.types import TypeEngine
 
 CHUNK_ROWS: Final = 100_000
+POSTGRES_TYPES: Final[tuple[tuple[type[TypeEngine[Any]], str], ...]] = (
+    (SmallInteger, "int2"),
+    (BigInteger, "int8"),
+    (Integer, "int4"),
+    (Float, "float8"),
+    (Boolean, "bool"),
+    (Date, "date"),
+    (String, "text"),  # also enums, stored as VARCHAR: text is binary-compatible with it
+)
+"""SQLAlchemy column types and the PostgreSQL type binary COPY writes for them (subclasses
+first: SmallInteger and BigInteger are Integers)."""
 SQLITE_DATETIME_FORMAT: Final = "%Y-%m-%d %H:%M:%S.%6f"
 """SQLAlchemy's own storage format for DateTime on SQLite (UTC, without offset)."""
 
@@ -43,10 +69,27 @@ def _for_sqlite(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(conversions) if conversions else frame
 
 
-def _for_copy(frame: pl.DataFrame) -> pl.DataFrame:
-    """Values as PostgreSQL's CSV COPY reads them: lists become JSON text."""
-    lists = [json_array(n) for n, t in frame.schema.items() if isinstance(t, pl.List)]
-    return frame.with_columns(lists) if lists else frame
+def _for_binary_copy(frame: pl.DataFrame) -> pl.DataFrame:
+    """Values as psycopg's binary COPY dumps them: enums as their text (lists stay lists:
+    psycopg writes them as JSON for a jsonb column)."""
+    enums = [
+        pl.col(n).cast(pl.String)
+        for n, t in frame.schema.items()
+        if isinstance(t, pl.Enum | pl.Categorical)
+    ]
+    return frame.with_columns(enums) if enums else frame
+
+
+def _postgres_type(kind: TypeEngine[Any]) -> str:
+    """The PostgreSQL type a column of SQLAlchemy type `kind` has, by psycopg's name for it."""
+    if isinstance(kind, JSON):
+        return "jsonb"
+    if isinstance(kind, DateTime):
+        return "timestamptz" if kind.timezone else "timestamp"
+    for sqlalchemy_type, name in POSTGRES_TYPES:
+        if isinstance(kind, sqlalchemy_type):
+            return name
+    raise TypeError(f"no binary COPY type for {kind!r}")
 
 
 def bulk_insert(connection: Connection, table: Table, frame: pl.DataFrame) -> int:
@@ -59,11 +102,12 @@ def bulk_insert(connection: Connection, table: Table, frame: pl.DataFrame) -> in
     raw: Any = connection.connection.driver_connection
     columns = ", ".join(frame.columns)
     if connection.dialect.name == "postgresql":
-        ready = _for_copy(frame)
-        statement = f"COPY {table.name} ({columns}) FROM STDIN (FORMAT csv)"
+        ready = _for_binary_copy(frame)
+        statement = f"COPY {table.name} ({columns}) FROM STDIN (FORMAT binary)"
         with raw.cursor() as cursor, cursor.copy(statement) as copy:
-            for chunk in ready.iter_slices(CHUNK_ROWS):
-                copy.write(chunk.write_csv(include_header=False).encode())
+            copy.set_types([_postgres_type(table.c[name].type) for name in frame.columns])
+            for row in ready.iter_rows():
+                copy.write_row(row)
     else:
         ready = _for_sqlite(frame)
         marks = ", ".join("?" * len(frame.columns))

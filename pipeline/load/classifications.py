@@ -3,7 +3,8 @@
 A case needs classifying when it has no classification, or its classification was made for an
 older version of the case or by another version of the rule set. Cases are read in chunks into
 polars, classified by the pure rule set, and written back in bulk; memory is bounded by the
-chunk, not by the database.
+chunk, not by the database. The load classifies the cases it makes current itself, in memory
+(`pipeline.load.day`); this is for the reclassify job and for cases left unclassified.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from typing import Final
 import polars as pl
 from sqlalchemy import ColumnElement, Connection, delete, exists, func, or_, select
 
-from db.models import CaseClassification, IntakeCase, table_of
+from db.models import CaseClassification, CaseVersion, IntakeCase, table_of
 from pipeline.classify.rules import INJURY_FIELD, MECHANISM_RULES, ONSET_FIELD
 from pipeline.contract.schema import RECORD_SCHEMA
 from pipeline.load.bulk import bulk_insert, read_frame
 
 CASES = table_of(IntakeCase)
+VERSIONS = table_of(CaseVersion)
 CLASSIFICATIONS = table_of(CaseClassification)
 CHUNK_CASES: Final = 200_000
 TRIAGE_FIELDS: Final = (
@@ -47,8 +49,8 @@ CLASSIFIER_FIELDS: Final = tuple(
         )
     )
 )
-"""The contract fields the rule set reads: only these are read back from the database (a
-case's notes, references and times are not needed to classify it)."""
+"""The contract fields the rule set reads: only these are read back from the case's current
+version (its notes, references and times are not needed to classify it)."""
 CASE_SCHEMA: Final = pl.Schema(
     {
         **{name: RECORD_SCHEMA[name] for name in CLASSIFIER_FIELDS},
@@ -59,6 +61,10 @@ CASE_SCHEMA: Final = pl.Schema(
 
 Classifier = Callable[[pl.DataFrame], pl.DataFrame]
 """The pure rule set: valid records in, one classification per `intake_id` out."""
+
+
+def _current_version() -> ColumnElement[bool]:
+    return (VERSIONS.c.intake_id == CASES.c.intake_id) & (VERSIONS.c.version == CASES.c.version)
 
 
 def _in_scope(file_ids: Sequence[int] | None) -> ColumnElement[bool]:
@@ -122,7 +128,8 @@ def classify_cases(
         # walks the scope's index where the full search may scan every classification.
         _remove_stale(connection, rules_version, scope)
     unclassified = (
-        select(*(CASES.c[name] for name in CASE_SCHEMA.names()))
+        select(*(VERSIONS.c[name] for name in CASE_SCHEMA.names()))
+        .select_from(CASES.join(VERSIONS, _current_version()))
         .where(scope, ~exists().where(CLASSIFICATIONS.c.intake_id == CASES.c.intake_id))
         .order_by(CASES.c.intake_id)
         .limit(CHUNK_CASES)

@@ -1,9 +1,9 @@
 """The register of ingested files: which landing files are known, and how far each has got.
 
 A file is registered once per content: the same bytes sent again (same sha256) are never
-ingested again. A registered file moves from `landed` to `validated` (records staged and
-quarantined) to `finished` (merged into the cases; its counts then add up); then its cases are
-classified (`classified_at`) and taken into the daily counts (`counted_at`). Each step picks
+ingested again. A registered file moves from `landed` to `finished` (loaded, quarantined and
+its cases classified, `classified_at`, in one transaction; its counts then add up); then its
+cases are taken into the daily counts (`counted_at`). Each step picks
 only the files the step before has finished and it has not, so re-running unchanged files
 does no work.
 """
@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import Connection, Select, insert, select, update
 
 from db.models import IngestedFile, table_of
+from pipeline.load.decide import FileOutcome
 from pipeline.load.landing import LandedFile
-from pipeline.load.stage import NUL_ESCAPE, stage
-from pipeline.validate import RawBatch, Validated
+from pipeline.load.quarantine import NUL_ESCAPE
 
 FILES = table_of(IngestedFile)
 
@@ -91,13 +91,15 @@ def finished_file_ids(days: list[dt.date]) -> Select[Any]:
     return select(FILES.c.id).where(FILES.c.landing_date.in_(days), FILES.c.status == "finished")
 
 
-def merged_file_ids(days: list[dt.date]) -> Select[Any]:
-    """The ids of the files sent on `days` merged but not yet classified, as a subquery."""
-    return finished_file_ids(days).where(FILES.c.classified_at.is_(None))
+def uncounted_file_ids(days: list[dt.date]) -> Select[Any]:
+    """The ids of the files sent on `days` loaded but not yet in the daily counts, as a
+    subquery."""
+    return finished_file_ids(days).where(FILES.c.counted_at.is_(None))
 
 
 def files_to_classify(connection: Connection, day: dt.date) -> list[int]:
-    """The finished files sent on `day` whose cases are not classified yet."""
+    """The finished files sent on `day` whose cases are not classified yet (loaded before the
+    load classified in the same transaction, or by `intake rerun` sent back)."""
     return list(
         connection.execute(
             select(FILES.c.id)
@@ -140,60 +142,30 @@ def mark_counted(connection: Connection, file_ids: list[int] | None, now: dt.dat
     connection.execute(statement.values(counted_at=now))
 
 
-def mark_validated(
-    connection: Connection,
-    file_id: int,
-    records_in: int,
-    quarantined: int,
-    unknown_columns: list[str],
-) -> None:
-    """Record that a file's records are staged and quarantined (unknown column names as the
-    quarantine keeps text, see `stage`)."""
-    connection.execute(
-        update(FILES)
-        .where(FILES.c.id == file_id)
-        .values(
-            status="validated",
-            records_in=records_in,
-            records_quarantined=quarantined,
-            unknown_columns=[name.replace("\x00", NUL_ESCAPE) for name in unknown_columns],
-        )
-    )
-
-
 def mark_finished(
     connection: Connection,
     file_id: int,
     *,
-    loaded: int,
-    unchanged: int,
-    corrected: int,
+    records_in: int,
+    quarantined: int,
+    unknown_columns: list[str],
+    outcome: FileOutcome,
     now: dt.datetime,
 ) -> None:
-    """Record that a file's valid records are merged; the database checks the counts add up."""
+    """Record that a file is loaded and its cases classified, with its counts (the database
+    checks they add up) and unknown column names (as the quarantine keeps text)."""
     connection.execute(
         update(FILES)
         .where(FILES.c.id == file_id)
         .values(
             status="finished",
-            records_loaded=loaded,
-            records_unchanged=unchanged,
-            records_corrected=corrected,
+            records_in=records_in,
+            records_quarantined=quarantined,
+            unknown_columns=[name.replace("\x00", NUL_ESCAPE) for name in unknown_columns],
+            records_loaded=outcome.loaded,
+            records_unchanged=outcome.unchanged,
+            records_corrected=outcome.corrected,
             finished_at=now,
+            classified_at=now,
         )
-    )
-
-
-def stage_validated(
-    connection: Connection, file_id: int, result: Validated, batch: RawBatch, now: dt.datetime
-) -> None:
-    """Stage a validated file (valid records to staging, the rest to quarantine) and mark it
-    validated with its counts, in the caller's transaction."""
-    stage(connection, file_id, result.valid, result.quarantine, now)
-    mark_validated(
-        connection,
-        file_id,
-        records_in=result.records_in,
-        quarantined=result.quarantine.height,
-        unknown_columns=list(batch.unknown_columns),
     )

@@ -4,7 +4,7 @@ racing a re-classification, wait for each other instead of failing or writing tw
 Two kinds of lock, held until the transaction ends (commit, rollback, or the process dying):
 
 - a **day** lock: the intake day's files move through the stages one transaction at a time
-  (registering, staging and merging the same files twice at once is what they would race on);
+  (registering and loading the same files twice at once is what they would race on);
 - the **shared** lock: what every day shares, the file register (a file's bytes are known
   once, whichever day sent them), case versions and cases, classifications and daily counts.
   Its transactions are short set-based SQL, so holding it costs little.

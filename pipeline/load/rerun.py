@@ -97,13 +97,20 @@ def redate(connection: Connection, file_id: int, valid: pl.DataFrame) -> Redated
         }
         for r in moved.iter_rows(named=True)
     ]
-    for table in (VERSIONS, CASES):
-        connection.execute(
-            update(table)
-            .where(table.c.intake_id == bindparam("id_"), table.c.version == bindparam("version_"))
-            .values(intake_date=bindparam("date_"), content_hash=bindparam("hash_")),
-            rows,
+    connection.execute(
+        update(VERSIONS)
+        .where(
+            VERSIONS.c.intake_id == bindparam("id_"), VERSIONS.c.version == bindparam("version_")
         )
+        .values(intake_date=bindparam("date_"), content_hash=bindparam("hash_")),
+        rows,
+    )
+    connection.execute(  # a current case carries its version's date of intake
+        update(CASES)
+        .where(CASES.c.intake_id == bindparam("id_"), CASES.c.version == bindparam("version_"))
+        .values(intake_date=bindparam("date_")),
+        [{k: v for k, v in row.items() if k != "hash_"} for row in rows],
+    )
     ids = moved["intake_id"].unique().to_list()
     connection.execute(delete(CLASSIFICATIONS).where(CLASSIFICATIONS.c.intake_id.in_(ids)))
     days = tuple(sorted(set(moved["intake_date"].to_list())))
@@ -141,8 +148,8 @@ def rerun_files(engine: Engine, paths: list[Path], now: dt.datetime) -> list[Reo
 
 
 def reopen(connection: Connection, file_id: int) -> None:
-    """Send a file back to `landed`: the next run of its day validates, merges, classifies and
-    counts it again (its staged and quarantined records are replaced, never added to)."""
+    """Send a file back to `landed`: the next run of its day validates, loads, classifies and
+    counts it again (its quarantined records are replaced, never added to)."""
     connection.execute(
         update(FILES)
         .where(FILES.c.id == file_id)

@@ -4,7 +4,7 @@ Two records hash the same exactly when their contract values are the same after 
 they were written: CSV or JSON Lines, `TRUE` or `true` or `1`, `+01:00` or the same instant in
 `Z` (as long as the date written, the date of intake, is the same too). The database uses it to
 tell an exact re-send (same hash: nothing changes) from a correction (same `intake_id`, new
-hash). The loader computes it when it stages valid records (`pipeline.load.stage`), from their
+hash). The loader computes it for each valid record it loads (`pipeline.load.day`), from its
 typed fields; validation compares the records of one file by the canonical text alone
 (`pipeline.validate.duplicates`).
 

@@ -34,25 +34,66 @@ def test_an_empty_naive_slice_cannot_be_scaled() -> None:
         scale_naive(_m("naive", 1.0, rows=0), total_rows=10)
 
 
-def test_ratios_are_pipeline_over_raw_naive_over_pipeline_and_rerun_share() -> None:
-    ratios = Ratios.of(_all(pipeline=30.0, raw_load=20.0, naive=900.0, rerun=0.6))
+def test_ratios_are_the_pipeline_over_each_peer_naive_over_pipeline_and_rerun_share() -> None:
+    ratios = Ratios.of(
+        _all(pipeline=30.0, raw_load=20.0, naive=900.0, rerun=0.6, floor=10.0, dlt=40.0)
+    )
     assert ratios.pipeline_over_raw == pytest.approx(1.5)
     assert ratios.naive_over_pipeline == pytest.approx(30.0)
     assert ratios.rerun_share == pytest.approx(0.02)
+    assert ratios.pipeline_over_floor == pytest.approx(3.0)
+    assert ratios.pipeline_over_dlt == pytest.approx(0.75)
+
+
+def test_a_peer_not_measured_is_said_so_not_met_or_missed() -> None:
+    measured = _all(pipeline=30.0, dlt=0.0)
+    del measured["floor"]
+    lines = Ratios.of(measured).lines()
+    assert "pipeline / dlt merge load: not measured  (target <= 1.0x)" in lines
+    assert "pipeline / floor: not measured  (target <= 3.0x)" in lines
 
 
 def test_peak_memory_is_the_largest_pipeline_stage_not_a_reference() -> None:
     measured = _all()
     measured["load"] = _m("load", 1.0, peak_mib=900)
     measured["naive"] = _m("naive", 1.0, peak_mib=5000)
+    measured["dlt"] = _m("dlt", 1.0, peak_mib=5000)
     assert Ratios.of(measured).peak_bytes == 900 * MIB
 
 
-def test_each_target_says_met_or_not_met() -> None:
-    met = Ratios(pipeline_over_raw=1.2, naive_over_pipeline=25, rerun_share=0.01, peak_bytes=MIB)
-    assert all("NOT" not in line and "met" in line for line in met.lines())
-    missed = Ratios(pipeline_over_raw=2.0, naive_over_pipeline=5, rerun_share=0.2, peak_bytes=MIB)
-    assert sum("NOT met" in line for line in missed.lines()) == 3
+@pytest.mark.parametrize(
+    ("database", "floor_ratio", "naive_ratio", "missed"),
+    [
+        ("sqlite", 3.0, 8.0, 0),
+        ("sqlite", 3.1, 7.9, 2),
+        ("postgres", 6.0, 12.0, 0),
+        ("postgres", 6.1, 11.9, 2),
+    ],
+)
+def test_each_target_says_met_or_not_met_with_the_databases_own_targets(
+    database: str, floor_ratio: float, naive_ratio: float, missed: int
+) -> None:
+    ratios = Ratios(
+        pipeline_over_raw=1.5,
+        naive_over_pipeline=naive_ratio,
+        rerun_share=0.05,
+        peak_bytes=MIB,
+        pipeline_over_dlt=1.0,
+        pipeline_over_floor=floor_ratio,
+        database=database,
+    )
+    assert sum("NOT met" in line for line in ratios.lines()) == missed
+    assert all("met" in line for line in ratios.lines())
+    worse = Ratios(
+        pipeline_over_raw=2.0,
+        naive_over_pipeline=5,
+        rerun_share=0.2,
+        peak_bytes=2000 * MIB,
+        pipeline_over_dlt=1.1,
+        pipeline_over_floor=9.0,
+        database=database,
+    )
+    assert sum("NOT met" in line for line in worse.lines()) == 6
 
 
 def test_the_table_has_a_row_per_stage_in_order_with_rows_per_second() -> None:

@@ -85,7 +85,6 @@ def test_run_shows_each_stage_with_its_rate_on_a_terminal_only(
     for stage in STAGES:
         assert stage in shown
     assert "records/s" in shown
-    assert "cases/s" in shown
     assert "Traceback" not in shown
 
     piped = subprocess.run(
@@ -184,7 +183,7 @@ def test_a_failed_run_says_which_stage_failed_and_why_in_one_line_without_a_trac
     assert failed.exit_code == 1
     assert isinstance(failed.exception, SystemExit)
     lines = failed.output.splitlines()
-    cause = [line for line in lines if line.startswith("intake_cases: ")]
+    cause = [line for line in lines if line.startswith("load: ")]
     assert len(cause) == 1, failed.output
     assert cause[0].endswith("refused by the test")
     assert lines[-1].startswith("The run failed (run id ")

@@ -29,6 +29,7 @@ from sqlalchemy import Engine, insert
 
 from db import audit, users
 from db.models import (
+    CASE_FIELDS,
     CaseClassification,
     CaseVersion,
     DashboardUser,
@@ -149,7 +150,11 @@ def seed_cases(
             )
             connection.execute(
                 insert(IntakeCase),
-                [c | {"version": 1, "file_id": file_id, "updated_at": received} for c in contents],
+                [
+                    {k: c[k] for k in ("intake_id", *CASE_FIELDS)}
+                    | {"version": 1, "file_id": file_id, "updated_at": received}
+                    for c in contents
+                ],
             )
             connection.execute(
                 insert(CaseClassification),

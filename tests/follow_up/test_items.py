@@ -98,6 +98,35 @@ def test_every_urgent_and_evaluate_case_and_record_needing_correction_gets_one_o
     assert len(_items(migrated_engine)) == 3, "a later run opens no second item"
 
 
+def test_a_run_of_several_days_opens_the_items_of_every_day_not_only_the_first(
+    migrated_engine: Engine, tmp_path: Path, instance: dg.DagsterInstance
+) -> None:
+    # After its first day, a run looks only at what each day's files brought.
+    landing = tmp_path / "landing"
+    landing.mkdir()
+    first, second = DAY - dt.timedelta(days=1), DAY
+    (landing / f"intake_C1_{first.isoformat()}.csv").write_bytes(
+        csv(line(intake_id="URGENT-1", weight_bearing="none", intake_at="2026-11-19T09:00:00Z"))
+    )
+    (landing / f"intake_C1_{second.isoformat()}.csv").write_bytes(
+        csv(
+            line(intake_id="URGENT-2", weight_bearing="none"),
+            line(intake_id="EVALUATE-2", **PERSISTENT),
+            line(intake_id="BROKEN-2", sex="?", pain_trend="rapidly_worsening"),
+        )
+    )
+    url = migrated_engine.url.render_as_string(hide_password=False)
+    result = run.run_days(first, second, landing_dir=landing, database_url=url, instance=instance)
+    assert result.success
+    items = _items(migrated_engine)
+    assert {k: v for k, v in items.items() if v[0] == "case"} == {
+        "EVALUATE-2": ("case", "evaluate", "open"),
+        "URGENT-1": ("case", "urgent", "open"),
+        "URGENT-2": ("case", "urgent", "open"),
+    }
+    assert [v for v in items.values() if v[0] == "correction"] == [("correction", "urgent", "open")]
+
+
 def test_a_correction_that_raises_the_triage_reopens_the_item_and_one_that_lowers_it_does_not(
     migrated_engine: Engine, tmp_path: Path, instance: dg.DagsterInstance
 ) -> None:

@@ -29,7 +29,6 @@ from db.models import (
     IngestedFile,
     IntakeCase,
     QuarantinedRecord,
-    ValidatedRecord,
     table_of,
 )
 from pipeline import run
@@ -43,7 +42,6 @@ VERSIONS = table_of(CaseVersion)
 CLASSIFICATIONS = table_of(CaseClassification)
 COUNTS = table_of(DailyCaseCount)
 QUARANTINE = table_of(QuarantinedRecord)
-STAGING = table_of(ValidatedRecord)
 
 END: Final = dt.date(2026, 11, 20)
 DAYS: Final = 3
@@ -133,7 +131,14 @@ def snapshot(engine: Engine) -> Snapshot:
     ]
     cases = [
         (r.intake_id, r.version, r.content_hash, file_name[r.file_id])
-        for r in _rows(engine, select(CASES))
+        for r in _rows(
+            engine,
+            select(CASES, VERSIONS.c.content_hash).join(
+                VERSIONS,
+                (VERSIONS.c.intake_id == CASES.c.intake_id)
+                & (VERSIONS.c.version == CASES.c.version),
+            ),
+        )
     ]
     classifications = [
         (
@@ -159,18 +164,12 @@ def snapshot(engine: Engine) -> Snapshot:
         "classifications": sorted(classifications),
         "quarantine": sorted(quarantine, key=lambda q: (q[0], q[1])),
         "counts": sorted(counts),
-        "staged": _count(engine, STAGING),
     }
 
 
 def _rows(engine: Engine, query: Any) -> list[Any]:
     with engine.connect() as connection:
         return list(connection.execute(query))
-
-
-def _count(engine: Engine, table: Any) -> int:
-    with engine.connect() as connection:
-        return int(connection.execute(select(func.count()).select_from(table)).scalar_one())
 
 
 @dataclass(frozen=True)
@@ -225,16 +224,12 @@ def assert_consistent(
     finished one), while a later day's merge may be ahead of the counts of earlier days."""
     states = day_states(engine, landing_dir)
     files = {f.id: f for f in _rows(engine, select(FILES))}
-    staged = Counter(r[0] for r in _rows(engine, select(STAGING.c.file_id)))
     quarantined = Counter(r[0] for r in _rows(engine, select(QUARANTINE.c.file_id)))
     for file_id, file in files.items():
+        assert file.status in ("landed", "finished"), f"{file.source_path}: {file.status}"
         if file.status == "landed":
-            assert staged[file_id] == quarantined[file_id] == 0, file.source_path
-        elif file.status == "validated":
-            assert staged[file_id] + quarantined[file_id] == file.records_in, file.source_path
-            assert quarantined[file_id] == file.records_quarantined, file.source_path
+            assert quarantined[file_id] == 0, file.source_path
         else:
-            assert staged[file_id] == 0, f"{file.source_path}: finished but still staged"
             assert quarantined[file_id] == file.records_quarantined, file.source_path
             accounted = (
                 file.records_loaded

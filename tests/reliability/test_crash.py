@@ -25,8 +25,6 @@ from tests.reliability.state import (
     start_cli_run,
 )
 
-NOT_CLASSIFIED = ("landed", "validated", "finished")
-
 
 @dataclass(frozen=True)
 class Kill:
@@ -43,22 +41,11 @@ class Kill:
 KILLS = (
     # Registering the 2nd day's files: the 1st day's are registered, nothing else is.
     Kill("register:before_commit@2", (("landed", False), (None, False), (None, False))),
-    # Staging the 2nd day: the 1st day is staged, the others only registered.
-    Kill("validate:before_commit@2", (("validated", False), ("landed", False), ("landed", False))),
-    # During the load: the 2nd day's merge rolls back, the 1st day's stays loaded.
-    Kill(
-        "merge:before_commit@2",
-        (("finished", False), ("validated", False), ("validated", False)),
-    ),
-    # Between load and classification: the last day's merge committed, no case classified.
-    Kill(
-        f"merge:after_commit@{DAYS}",
-        (("finished", False), ("finished", False), ("finished", False)),
-    ),
-    # During classification of the 2nd day.
-    Kill(
-        "classify:before_commit@2", (("finished", True), ("finished", False), ("finished", False))
-    ),
+    # Loading the 2nd day (validated, versions, cases and classifications written, not
+    # committed): the 2nd day's load rolls back, the 1st day's stays loaded and classified.
+    Kill("load:before_commit@2", (("finished", True), ("landed", False), ("landed", False))),
+    # After the last day's load committed, before aggregation: every day loaded and classified.
+    Kill(f"load:after_commit@{DAYS}", (("finished", True), ("finished", True), ("finished", True))),
     # During aggregation (one transaction for the run's whole range): everything classified,
     # no day counted (the counts are compared with the uninterrupted run after the re-run).
     Kill("aggregate:before_commit@1", (("finished", True), ("finished", True), ("finished", True))),

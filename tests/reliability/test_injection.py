@@ -50,7 +50,15 @@ def test_sql_html_and_script_in_text_fields_are_stored_verbatim_and_never_run(
 
     assert set(inspect(migrated_engine).get_table_names()) == tables
     with migrated_engine.connect() as connection:
-        cases = dict(connection.execute(select(CASES.c.intake_id, CASES.c.notes)).all())
+        cases = dict(
+            connection.execute(
+                select(CASES.c.intake_id, VERSIONS.c.notes).join(
+                    VERSIONS,
+                    (VERSIONS.c.intake_id == CASES.c.intake_id)
+                    & (VERSIONS.c.version == CASES.c.version),
+                )
+            ).all()
+        )
         versions = dict(connection.execute(select(VERSIONS.c.intake_id, VERSIONS.c.notes)).all())
         quarantined = connection.execute(
             select(QUARANTINE.c.raw_record, QUARANTINE.c.reasons).order_by(QUARANTINE.c.line_number)

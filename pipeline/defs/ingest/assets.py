@@ -1,18 +1,20 @@
-"""The ingestion assets, one per stage, each a thin layer over `pipeline.load` and friends:
+"""The ingestion assets, a thin layer over `pipeline.load` and friends:
 
-landed_files → validated_records (and quarantine) → intake_cases → case_classifications →
+landed_files → (validated_records → intake_cases → case_classifications, one step: `load`) →
 daily_case_counts.
 
 Every asset is partitioned by intake day and can run a single day or a range of days in one
-run. Each day's write is one transaction, and running a day again leaves the database as it
-was: files already ingested (same content hash) are skipped, staged data is replaced, the merge
-only adds what is new. Transactions take `pipeline.load.locks`' locks, so runs of the same day
-at the same time (or a re-classification) wait for each other rather than collide. Steps hand
+run. Each day's write is one transaction (validating, loading and classifying a day is one),
+and running a day again leaves the database as it was: files already ingested (same content
+hash) are skipped, the load only adds what is new. Transactions take `pipeline.load.locks`'
+locks, so runs of the same day at the same time (or a re-classification) wait for each other
+rather than collide. Steps hand
 data to each other through the database and the landing store only, so any executor can run
 them in separate processes or machines.
 """
 
 import datetime as dt
+from collections.abc import Iterator
 
 import dagster as dg
 import polars as pl
@@ -26,11 +28,13 @@ from pipeline.defs.resources import IntakeDatabase, LandingStore
 from pipeline.faults import fault_point
 from pipeline.follow_up import items
 from pipeline.follow_up.policy import DuePolicy
-from pipeline.load import classifications, files, locks, merge, runs
+from pipeline.load import classifications, files, locks, runs
+from pipeline.load import day as day_load
 from pipeline.load.landing import LandedFile
 from pipeline.validate import validate_file
 
 GROUP = "intake"
+CASES = table_of(IntakeCase)
 PREVIEW_ROWS = 5
 COUNT_FILES_PER_REFRESH = 5_000
 """Files whose touched days one refresh statement takes (bounded lists of bound values)."""
@@ -83,32 +87,97 @@ def landed_files(
     )
 
 
-@dg.asset(
-    deps=[landed_files],
+def _validate(day_files: list[files.RegisteredFile]) -> dict[int, day_load.ValidatedFile]:
+    """Read and validate the files (outside any transaction: no lock is held meanwhile)."""
+    validated = {}
+    for file in day_files:
+        result, batch = validate_file(file.path, _now())
+        validated[file.id] = day_load.ValidatedFile(file.id, result, batch)
+    return validated
+
+
+@dg.multi_asset(
+    name="load",
+    specs=[
+        dg.AssetSpec(
+            "validated_records",
+            deps=[landed_files],
+            kinds={"polars"},
+            description="Every record of the day's new files checked against the intake "
+            "contract: valid records go on to the cases, invalid ones to quarantine with every "
+            "reason (field, rule, value).",
+        ),
+        dg.AssetSpec(
+            "intake_cases",
+            deps=["validated_records"],
+            kinds={"sql"},
+            description="The current version of every case, one per intake id. New ids are "
+            "loaded, re-sent records change nothing, corrections become a new case version "
+            "(the earlier one is kept).",
+        ),
+        dg.AssetSpec(
+            "case_classifications",
+            deps=["intake_cases"],
+            kinds={"polars", "sql"},
+            description="How the knee pain reached the hip (mechanism, with its evidence) and "
+            "how urgent each case is (triage, with its reasons), by the current rule set; every "
+            "urgent and evaluate case (and record needing correction) gets its follow-up item.",
+        ),
+    ],
     partitions_def=intake_days,
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name=GROUP,
-    kinds={"polars", "sql"},
 )
-def validated_records(
+def load(
     context: dg.AssetExecutionContext, database: IntakeDatabase
-) -> dg.MaterializeResult[None]:
-    """Every record of the day's new files checked against the intake contract: valid records
-    are staged for the merge, invalid ones quarantined with every reason (field, rule, value)."""
-    records_in = quarantined = 0
+) -> Iterator[dg.MaterializeResult[None]]:
+    """Validate, load and classify each day's new files in one transaction per day: each
+    valid record is written once (as a new case version, or not at all when re-sent), the
+    cases made current are classified in memory, invalid records are quarantined."""
+    records_in = quarantined = loaded = unchanged = corrected = classified = 0
+    opened = reopened = 0
     reasons: list[pl.DataFrame] = []
-    for day in _days(context):
-        with locks.write_transaction(database.engine, day) as connection:
-            for file in files.files_of_day(connection, day, ("landed", "validated")):
-                now = _now()
-                result, batch = validate_file(file.path, now)
-                files.stage_validated(connection, file.id, result, batch, now)
-                records_in += result.records_in
-                quarantined += result.quarantine.height
-                reasons.append(result.quarantine.select("line_number", "reasons"))
-            fault_point("validate:before_commit")
+    days = _days(context)
+    for day in days:
+        with database.engine.connect() as connection:
+            validated = _validate(files.files_of_day(connection, day, ("landed",)))
+        with locks.write_transaction(database.engine, day, shared=True) as connection:
+            day_files = files.files_of_day(connection, day, ("landed",))
+            for file in day_files:  # registered meanwhile by another run: validate it now
+                if file.id not in validated:
+                    validated.update(_validate([file]))
+            done = day_load.load_day(connection, [validated[f.id] for f in day_files], _now())
+            pending = files.files_to_classify(connection, day)  # finished before this version
+            if done.resent:  # a case a re-sent record points at may lack its classification
+                pending += [f.id for f in day_files]
+            if pending:
+                classified += classifications.classify_cases(
+                    connection, classify, RULES_VERSION, _now(), pending
+                )
+                files.mark_classified(connection, pending, _now())
+            # The first day looks at every case (catching up what an older version or a
+            # reclassification left without an item); the others at what the day brought.
+            scope = None if day == days[0] else [f.id for f in day_files] + pending
+            policy = DuePolicy.from_environment()
+            follow_up = items.open_due_items(connection, policy, _now(), scope)
+            fault_point("load:before_commit")
+        fault_point("load:after_commit")
+        records_in += done.records_in
+        quarantined += done.quarantined
+        classified += done.classified
+        opened += follow_up.opened
+        reopened += follow_up.reopened
+        for outcome in done.outcomes:
+            loaded += outcome.loaded
+            unchanged += outcome.unchanged
+            corrected += outcome.corrected
+        reasons.extend(
+            validated[f.id].result.quarantine.select("line_number", "reasons") for f in day_files
+        )
+        del validated
     examples = pl.concat(reasons) if reasons else pl.DataFrame()
-    return dg.MaterializeResult(
+    yield dg.MaterializeResult(
+        asset_key="validated_records",
         metadata={
             "dagster/row_count": records_in - quarantined,
             "records_in": records_in,
@@ -119,84 +188,32 @@ def validated_records(
             )
             if not examples.is_empty()
             else dg.MetadataValue.md("no quarantined records"),
-        }
+        },
     )
-
-
-@dg.asset(
-    deps=[validated_records],
-    partitions_def=intake_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    group_name=GROUP,
-    kinds={"sql"},
-)
-def intake_cases(
-    context: dg.AssetExecutionContext, database: IntakeDatabase
-) -> dg.MaterializeResult[None]:
-    """The current content of every case, one per intake id. New ids are loaded, re-sent
-    records change nothing, corrections become a new case version (the earlier one is kept)."""
-    loaded = unchanged = corrected = 0
-    for day in _days(context):
-        with locks.write_transaction(database.engine, day, shared=True) as connection:
-            validated = files.files_of_day(connection, day, ("validated",))
-            for outcome in merge.merge(connection, [f.id for f in validated], _now()):
-                loaded += outcome.loaded
-                unchanged += outcome.unchanged
-                corrected += outcome.corrected
-            fault_point("merge:before_commit")
-        fault_point("merge:after_commit")
-    cases = table_of(IntakeCase)
     with database.engine.connect() as connection:
-        total = connection.execute(select(func.count()).select_from(cases)).scalar_one()
-    return dg.MaterializeResult(
+        total = connection.execute(select(func.count()).select_from(CASES)).scalar_one()
+    yield dg.MaterializeResult(
+        asset_key="intake_cases",
         metadata={
             "dagster/row_count": total,
             "records_loaded": loaded,
             "records_unchanged": unchanged,
             "records_corrected": corrected,
-        }
+        },
     )
-
-
-@dg.asset(
-    deps=[intake_cases],
-    partitions_def=intake_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    group_name=GROUP,
-    kinds={"polars", "sql"},
-)
-def case_classifications(
-    context: dg.AssetExecutionContext, database: IntakeDatabase
-) -> dg.MaterializeResult[None]:
-    """How the knee pain reached the hip (mechanism, with its evidence) and how urgent each
-    case is (triage, with its reasons), by the current version of the rule set. Classifies the
-    cases of the day's files not classified yet; a new rule set is the reclassify job's. Every
-    urgent and evaluate case (and record needing correction) gets its follow-up item here."""
-    classified = opened = reopened = 0
-    for day in _days(context):
-        with locks.write_transaction(database.engine, day, shared=True) as connection:
-            pending = files.files_to_classify(connection, day)
-            if pending:
-                classified += classifications.classify_cases(
-                    connection, classify, RULES_VERSION, _now(), pending
-                )
-                files.mark_classified(connection, pending, _now())
-            follow_up = items.open_due_items(connection, DuePolicy.from_environment(), _now())
-            opened += follow_up.opened
-            reopened += follow_up.reopened
-            fault_point("classify:before_commit")
-    return dg.MaterializeResult(
+    yield dg.MaterializeResult(
+        asset_key="case_classifications",
         metadata={
             "dagster/row_count": classified,
             "rules_version": RULES_VERSION,
             "follow_up_items_opened": opened,
             "follow_up_items_reopened": reopened,
-        }
+        },
     )
 
 
 @dg.asset(
-    deps=[case_classifications],
+    deps=["case_classifications"],
     partitions_def=intake_days,
     backfill_policy=dg.BackfillPolicy.single_run(),
     group_name=GROUP,

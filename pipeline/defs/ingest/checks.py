@@ -6,7 +6,6 @@ import os
 import dagster as dg
 
 from pipeline.classify import RULES_VERSION
-from pipeline.defs.ingest.assets import case_classifications, intake_cases, validated_records
 from pipeline.defs.partitions import intake_days
 from pipeline.defs.resources import IntakeDatabase
 from pipeline.load import classifications, files, integrity
@@ -19,18 +18,18 @@ def _days(context: dg.AssetCheckExecutionContext) -> list[dt.date]:
     return [dt.date.fromisoformat(key) for key in context.partition_keys]
 
 
-@dg.asset_check(asset=intake_cases, blocking=True, partitions_def=intake_days)
+@dg.asset_check(asset="intake_cases", blocking=True, partitions_def=intake_days)
 def no_duplicate_cases(
     context: dg.AssetCheckExecutionContext, database: IntakeDatabase
 ) -> dg.AssetCheckResult:
-    """No intake id the days' newly merged files brought is recorded twice, and no case
+    """No intake id the days' newly loaded files brought is recorded twice, and no case
     version twice."""
     with database.engine.connect() as connection:
-        duplicates = integrity.duplicate_cases(connection, files.merged_file_ids(_days(context)))
+        duplicates = integrity.duplicate_cases(connection, files.uncounted_file_ids(_days(context)))
     return dg.AssetCheckResult(passed=duplicates == 0, metadata={"duplicates": duplicates})
 
 
-@dg.asset_check(asset=intake_cases, blocking=True, partitions_def=intake_days)
+@dg.asset_check(asset="intake_cases", blocking=True, partitions_def=intake_days)
 def every_valid_record_loaded(
     context: dg.AssetCheckExecutionContext, database: IntakeDatabase
 ) -> dg.AssetCheckResult:
@@ -50,7 +49,7 @@ def every_valid_record_loaded(
     )
 
 
-@dg.asset_check(asset=case_classifications, blocking=True, partitions_def=intake_days)
+@dg.asset_check(asset="case_classifications", blocking=True, partitions_def=intake_days)
 def every_case_classified_with_current_rules(
     context: dg.AssetCheckExecutionContext, database: IntakeDatabase
 ) -> dg.AssetCheckResult:
@@ -64,7 +63,7 @@ def every_case_classified_with_current_rules(
     )
 
 
-@dg.asset_check(asset=validated_records, partitions_def=intake_days)
+@dg.asset_check(asset="validated_records", partitions_def=intake_days)
 def quarantine_rate_below_threshold(
     context: dg.AssetCheckExecutionContext, database: IntakeDatabase
 ) -> dg.AssetCheckResult:

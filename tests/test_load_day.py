@@ -1,5 +1,6 @@
-"""Merging staged records into cases: new ids are loaded, re-sends change nothing,
-corrections make a new version and keep the old one; every file's counts add up."""
+"""Loading a day's files: new ids are loaded, re-sends change nothing, corrections make a new
+version and keep the old one; the cases made current are classified in the same transaction;
+every file's counts add up. Each record is written once: nothing is staged."""
 
 from __future__ import annotations
 
@@ -16,29 +17,36 @@ from db.models import (
     CaseVersion,
     IngestedFile,
     IntakeCase,
-    ValidatedRecord,
     table_of,
 )
 from pipeline.classify import RULES_VERSION, classify
-from pipeline.load import classifications, files, merge, stage
+from pipeline.load import day as day_load
+from pipeline.load import files
+from pipeline.load.decide import FileOutcome
 from pipeline.load.landing import LandedFile
+from pipeline.validate import MALFORMED_SCHEMA, RAW_RECORD_SCHEMA, RawBatch, Validated
 from pipeline.validate.rules import QUARANTINE_SCHEMA
 from tests.factories import record, valid_frame
 
 NOW = dt.datetime(2026, 11, 21, 6, 0, tzinfo=dt.UTC)
 NO_QUARANTINE = pl.DataFrame(schema=QUARANTINE_SCHEMA)
+READ = RawBatch(pl.DataFrame(schema=RAW_RECORD_SCHEMA), pl.DataFrame(schema=MALFORMED_SCHEMA))
 
 
-def _load_file(engine: Engine, name: str, records: list[dict[str, Any]]) -> merge.FileOutcome:
-    """Register, stage and merge one file's records, as the pipeline does."""
-    landed = LandedFile(Path(name), "clinic_north", dt.date(2026, 11, 20), name * 2, 100)
+def _load_files(engine: Engine, sent: dict[str, list[dict[str, Any]]]) -> list[FileOutcome]:
+    """Register and load one day's files (name: records), as the pipeline does."""
     with engine.begin() as conn:
-        (registered,) = files.register(conn, [landed], NOW).new
-        stage.stage(conn, registered.id, valid_frame(records), NO_QUARANTINE, NOW)
-        files.mark_validated(
-            conn, registered.id, records_in=len(records), quarantined=0, unknown_columns=[]
-        )
-        (outcome,) = merge.merge(conn, [registered.id], NOW)
+        validated = []
+        for name, records in sent.items():
+            landed = LandedFile(Path(name), "clinic_north", dt.date(2026, 11, 20), name * 2, 100)
+            (registered,) = files.register(conn, [landed], NOW).new
+            result = Validated(valid_frame(records), NO_QUARANTINE)
+            validated.append(day_load.ValidatedFile(registered.id, result, READ))
+        return day_load.load_day(conn, validated, NOW).outcomes
+
+
+def _load_file(engine: Engine, name: str, records: list[dict[str, Any]]) -> FileOutcome:
+    (outcome,) = _load_files(engine, {name: records})
     return outcome
 
 
@@ -52,7 +60,7 @@ def test_a_fresh_file_loads_every_record_as_a_new_case(migrated_engine: Engine) 
     assert (outcome.loaded, outcome.unchanged, outcome.corrected) == (5, 0, 0)
     assert _count(migrated_engine, IntakeCase) == 5
     assert _count(migrated_engine, CaseVersion) == 5
-    assert _count(migrated_engine, ValidatedRecord) == 0
+    assert _count(migrated_engine, CaseClassification) == 5
 
 
 def test_a_re_sent_record_changes_nothing(migrated_engine: Engine) -> None:
@@ -70,7 +78,13 @@ def test_a_correction_becomes_the_current_case_and_keeps_the_earlier_version(
     assert (outcome.loaded, outcome.unchanged, outcome.corrected) == (0, 0, 1)
     cases, versions = table_of(IntakeCase), table_of(CaseVersion)
     with migrated_engine.connect() as conn:
-        current = conn.execute(select(cases.c.version, cases.c.pain_score)).one()
+        current = conn.execute(
+            select(cases.c.version, versions.c.pain_score).join(
+                versions,
+                (versions.c.intake_id == cases.c.intake_id)
+                & (versions.c.version == cases.c.version),
+            )
+        ).one()
         history = conn.execute(
             select(versions.c.version, versions.c.pain_score).order_by(versions.c.version)
         ).all()
@@ -87,9 +101,16 @@ def test_an_original_and_its_correction_in_one_file_end_as_version_two(
         [record(intake_id="INT-1", pain_score=4), record(intake_id="INT-1", pain_score=6)],
     )
     assert (outcome.loaded, outcome.unchanged, outcome.corrected) == (1, 0, 1)
-    cases = table_of(IntakeCase)
+    cases, versions = table_of(IntakeCase), table_of(CaseVersion)
     with migrated_engine.connect() as conn:
-        assert tuple(conn.execute(select(cases.c.version, cases.c.pain_score)).one()) == (2, 6)
+        current = conn.execute(
+            select(cases.c.version, versions.c.pain_score).join(
+                versions,
+                (versions.c.intake_id == cases.c.intake_id)
+                & (versions.c.version == cases.c.version),
+            )
+        ).one()
+    assert tuple(current) == (2, 6)
 
 
 def test_going_back_to_earlier_content_is_counted_unchanged(migrated_engine: Engine) -> None:
@@ -111,14 +132,47 @@ def test_every_finished_file_adds_up(migrated_engine: Engine, records: int) -> N
     )
 
 
-def test_a_correction_removes_the_classification_of_the_earlier_version(
+def test_a_correction_is_classified_again_with_its_new_version(
     migrated_engine: Engine,
 ) -> None:
     _load_file(migrated_engine, "a.csv", [record(intake_id="INT-1"), record(intake_id="INT-2")])
-    with migrated_engine.begin() as conn:
-        classifications.classify_cases(conn, classify, RULES_VERSION, NOW)
     _load_file(migrated_engine, "b.csv", [record(intake_id="INT-1", pain_score=9)])
     table = table_of(CaseClassification)
     with migrated_engine.connect() as conn:
-        kept = conn.execute(select(table.c.intake_id, table.c.case_version)).all()
-    assert [tuple(k) for k in kept] == [("INT-2", 1)]
+        kept = conn.execute(
+            select(table.c.intake_id, table.c.case_version, table.c.rules_version).order_by(
+                table.c.intake_id
+            )
+        ).all()
+    assert [tuple(k) for k in kept] == [("INT-1", 2, RULES_VERSION), ("INT-2", 1, RULES_VERSION)]
+
+
+def test_the_load_writes_what_the_rule_set_decides_for_each_current_case(
+    migrated_engine: Engine,
+) -> None:
+    records = [record(intake_id=f"INT-{i}", pain_score=i) for i in range(6)]
+    _load_file(migrated_engine, "a.csv", records)
+    table = table_of(CaseClassification)
+    with migrated_engine.connect() as conn:
+        stored = conn.execute(
+            select(table.c.intake_id, table.c.mechanism, table.c.triage).order_by(table.c.intake_id)
+        ).all()
+    expected = classify(valid_frame(records)).sort("intake_id")
+    assert [tuple(r) for r in stored] == list(
+        expected.select("intake_id", "mechanism", "triage").iter_rows()
+    )
+
+
+def test_a_re_send_in_a_later_file_of_the_same_day_is_unchanged_there(
+    migrated_engine: Engine,
+) -> None:
+    first, second = _load_files(
+        migrated_engine,
+        {
+            "a.csv": [record(intake_id="INT-1"), record(intake_id="INT-2")],
+            "b.csv": [record(intake_id="INT-1"), record(intake_id="INT-2", pain_score=9)],
+        },
+    )
+    assert (first.loaded, first.unchanged, first.corrected) == (2, 0, 0)
+    assert (second.loaded, second.unchanged, second.corrected) == (0, 1, 1)
+    assert _count(migrated_engine, CaseVersion) == 3

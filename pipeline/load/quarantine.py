@@ -1,10 +1,7 @@
-r"""Staging: a validated file's valid records into `validated_records`, the rest into quarantine.
+r"""Quarantine: a file's invalid records, as received, with every reason.
 
-Each staged record gets its content hash here (`pipeline.validate.content_hash`): the merge
-tells a re-send (same hash as the current version) from a correction by it.
-
-Re-staging a file first removes what an earlier, interrupted attempt staged for it, so the step
-can run any number of times with the same result.
+Writing a file's quarantine first removes what an earlier load of the file (one `intake
+rerun` sent back) quarantined, so the step can run any number of times with the same result.
 
 Quarantine keeps records as received, except for one character: a NUL, which PostgreSQL text
 cannot hold, is stored as the four characters `\x00` (as bytes that are not UTF-8 already are,
@@ -19,13 +16,10 @@ from typing import Final
 import polars as pl
 from sqlalchemy import Connection, delete
 
-from db.models import QuarantinedRecord, ValidatedRecord, table_of
+from db.models import QuarantinedRecord, table_of
 from pipeline.load.bulk import bulk_insert
-from pipeline.validate.content_hash import content_hash
 
-STAGING = table_of(ValidatedRecord)
 QUARANTINE = table_of(QuarantinedRecord)
-STAGED_COLUMNS: Final = tuple(STAGING.columns.keys())
 QUARANTINE_COLUMNS: Final = (
     "line_number",
     "intake_id",
@@ -42,27 +36,12 @@ def storable(text: pl.Expr) -> pl.Expr:
     return text.str.replace_all("\x00", NUL_ESCAPE, literal=True)
 
 
-def clear(connection: Connection, file_id: int) -> None:
-    """Remove whatever was staged or quarantined for a file before."""
-    connection.execute(delete(STAGING).where(STAGING.c.file_id == file_id))
-    connection.execute(delete(QUARANTINE).where(QUARANTINE.c.file_id == file_id))
-
-
-def stage(
-    connection: Connection,
-    file_id: int,
-    valid: pl.DataFrame,
-    quarantine: pl.DataFrame,
-    now: dt.datetime,
+def quarantine_file(
+    connection: Connection, file_id: int, quarantine: pl.DataFrame, now: dt.datetime
 ) -> None:
-    """Write one file's valid records to staging, each with its content hash, and its invalid
-    ones to quarantine."""
-    clear(connection, file_id)
-    staged = valid.with_columns(
-        pl.lit(file_id).alias("file_id"), content_hash().alias("content_hash")
-    )
-    staged = staged.select(c for c in STAGED_COLUMNS if c in staged.columns)
-    bulk_insert(connection, STAGING, staged)
+    """Replace what is quarantined for a file by its invalid records `quarantine`
+    (`pipeline.validate.QUARANTINE_SCHEMA`)."""
+    connection.execute(delete(QUARANTINE).where(QUARANTINE.c.file_id == file_id))
     quarantined = quarantine.select(QUARANTINE_COLUMNS).with_columns(
         pl.lit(file_id).alias("file_id"),
         pl.lit(now).alias("quarantined_at"),
