@@ -16,6 +16,7 @@ ROWS: Final[tuple[tuple[str, str], ...]] = (
     ("validate_classify", "validate + classify"),
     ("load", "load (stage + merge)"),
     ("classify_db", "classify in database"),
+    ("impact", "rules impact report"),
     ("aggregate", "aggregate"),
     ("pipeline", "whole pipeline (Dagster)"),
     ("rerun", "re-run, files unchanged"),
@@ -28,6 +29,8 @@ TARGET_PIPELINE_OVER_RAW: Final = 1.5
 TARGET_NAIVE_OVER_PIPELINE: Final = 20.0
 TARGET_RERUN_SHARE: Final = 0.05
 TARGET_PEAK_BYTES: Final = 1536 * MIB
+TARGET_IMPACT_OVER_CLASSIFY: Final = 1.0
+"""The rules impact report over every case takes no longer than reclassifying them."""
 PIPELINE_TASKS: Final = (
     "read",
     "validate_classify",
@@ -64,6 +67,8 @@ class Ratios:
     naive_over_pipeline: float
     rerun_share: float
     peak_bytes: int
+    impact_over_classify: float | None = None
+    """Rules impact report / classify in database, when both were measured."""
 
     @classmethod
     def of(cls, measured: Mapping[str, Measurement]) -> Ratios:
@@ -73,6 +78,11 @@ class Ratios:
             naive_over_pipeline=measured["naive"].seconds / pipeline,
             rerun_share=measured["rerun"].seconds / pipeline,
             peak_bytes=max(measured[t].peak_rss_bytes for t in PIPELINE_TASKS if t in measured),
+            impact_over_classify=(
+                measured["impact"].seconds / measured["classify_db"].seconds
+                if "impact" in measured and "classify_db" in measured
+                else None
+            ),
         )
 
     def lines(self) -> list[str]:
@@ -92,6 +102,16 @@ class Ratios:
             f"peak memory of a pipeline stage: {self.peak_bytes / MIB:,.0f} MiB"
             f"  (target <= {TARGET_PEAK_BYTES / MIB:,.0f} MiB: "
             f"{verdict(self.peak_bytes <= TARGET_PEAK_BYTES)})",
+            *(
+                [
+                    f"rules impact report / classify in database: "
+                    f"{self.impact_over_classify:.2f}x"
+                    f"  (target <= {TARGET_IMPACT_OVER_CLASSIFY:.0f}x: "
+                    f"{verdict(self.impact_over_classify <= TARGET_IMPACT_OVER_CLASSIFY)})"
+                ]
+                if self.impact_over_classify is not None
+                else []
+            ),
         ]
 
 

@@ -13,6 +13,7 @@ them in separate processes or machines.
 """
 
 import datetime as dt
+from functools import partial
 
 import dagster as dg
 import polars as pl
@@ -20,7 +21,7 @@ from sqlalchemy import func, select
 
 from db.models import IntakeCase, table_of
 from pipeline.aggregate import daily_counts
-from pipeline.classify import RULES_VERSION, classify
+from pipeline.classify import classify
 from pipeline.defs.partitions import intake_days
 from pipeline.defs.resources import IntakeDatabase, LandingStore
 from pipeline.faults import fault_point
@@ -28,6 +29,7 @@ from pipeline.follow_up import items
 from pipeline.follow_up.policy import DuePolicy
 from pipeline.load import classifications, files, locks, merge, runs
 from pipeline.load.landing import LandedFile
+from pipeline.rules_change import in_force
 from pipeline.validate import validate_file
 
 GROUP = "intake"
@@ -169,16 +171,20 @@ def case_classifications(
     context: dg.AssetExecutionContext, database: IntakeDatabase
 ) -> dg.MaterializeResult[None]:
     """How the knee pain reached the hip (mechanism, with its evidence) and how urgent each
-    case is (triage, with its reasons), by the current version of the rule set. Classifies the
-    cases of the day's files not classified yet; a new rule set is the reclassify job's. Every
-    urgent and evaluate case (and record needing correction) gets its follow-up item here."""
+    case is (triage, with its reasons), by the version of the rule set in force in the
+    database (a candidate in the code waits for approval). Classifies the cases of the day's
+    files not classified yet; an approved new rule set is the reclassify job's. Every urgent
+    and evaluate case (and record needing correction) gets its follow-up item here."""
     classified = opened = reopened = 0
+    versions: set[str] = set()
     for day in _days(context):
         with locks.write_transaction(database.engine, day, shared=True) as connection:
             pending = files.files_to_classify(connection, day)
             if pending:
+                version = in_force.version_for_new_cases(connection, _now())
+                versions.add(version)
                 classified += classifications.classify_cases(
-                    connection, classify, RULES_VERSION, _now(), pending
+                    connection, partial(classify, rules_version=version), version, _now(), pending
                 )
                 files.mark_classified(connection, pending, _now())
             follow_up = items.open_due_items(connection, DuePolicy.from_environment(), _now())
@@ -188,7 +194,7 @@ def case_classifications(
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": classified,
-            "rules_version": RULES_VERSION,
+            "rules_version": ", ".join(sorted(versions)),
             "follow_up_items_opened": opened,
             "follow_up_items_reopened": reopened,
         }
