@@ -172,12 +172,12 @@ def markdown(report: Mapping[str, Any]) -> str:
     if not report["examples"]:
         lines += ["", "No case would change mechanism."]
     moved = impact.overall(transitions_of(report), "mechanism")
-    kind = None
+    change: tuple[str, str] | None = None
     for example in report["examples"]:
-        if kind != (example["before"], example["after"]):
-            kind = (example["before"], example["after"])
-            cases = moved.filter((pl.col("before") == kind[0]) & (pl.col("after") == kind[1]))
-            lines += ["", f"### {kind[0]} -> {kind[1]} ({int(cases['cases'].sum()):,} cases)", ""]
+        if change != (example["before"], example["after"]):
+            before, after = change = (example["before"], example["after"])
+            cases = moved.filter((pl.col("before") == before) & (pl.col("after") == after))
+            lines += ["", f"### {before} -> {after} ({int(cases['cases'].sum()):,} cases)", ""]
         lines += [
             f"- `{example['intake_id']}` (clinic {example['clinic_id']})",
             f"  - before: {_evidence(example['evidence_before'])}",
