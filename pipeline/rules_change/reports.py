@@ -17,6 +17,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine, insert, select
 
 from db import transactions
+from db.engine import SQLITE_BEGIN_OPTION
 from db.models import CaseClassification, IntakeCase, RulesImpactReport, table_of
 from pipeline.classify import classify
 from pipeline.classify.versions import NEWEST, rule_set
@@ -161,9 +162,10 @@ def make_report(
 ) -> StoredReport:
     """Prepare the report in one read transaction (a snapshot: REPEATABLE READ on PostgreSQL,
     a read transaction on SQLite's write-ahead log), then store it in a short write."""
-    reader: Engine = engine
     if engine.dialect.name == "postgresql":
         reader = engine.execution_options(isolation_level="REPEATABLE READ")
+    else:  # a reader takes no write lock, even on a writer's engine
+        reader = engine.execution_options(**{SQLITE_BEGIN_OPTION: "DEFERRED"})
     with reader.begin() as connection:
         prepared = prepare(connection, now, candidate, chunk_cases)
     return transactions.write(engine, lambda connection: store(connection, prepared))

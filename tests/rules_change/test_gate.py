@@ -1,0 +1,283 @@
+"""A rules change is reviewed before it touches a case, on SQLite and PostgreSQL, through the
+real Dagster jobs and the real `intake rules` commands: the candidate in the code waits while
+the rules in force classify new cases; the impact report changes no case and its counts add
+up; approval (audited) lets the reclassify job apply it to every case; a report with triage
+downgrades blocks approval unless they are accepted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import polars as pl
+import pytest
+from sqlalchemy import Engine, func, select, update
+from typer.testing import CliRunner
+
+from db.models import (
+    AuditEvent,
+    CaseClassification,
+    IntakeCase,
+    RulesApproval,
+    RulesImpactReport,
+    table_of,
+)
+from pipeline import run
+from pipeline.classify import classify
+from pipeline.classify.versions import NEWEST
+from pipeline.cli import app
+from pipeline.defs.reclassify.sensors import rules_version_sensor
+from pipeline.defs.resources import IntakeDatabase
+from pipeline.defs.rules_change.sensors import rules_candidate_sensor
+from pipeline.generate import GenerationConfig, OutputFormat, generate
+from pipeline.load.bulk import read_frame
+from pipeline.load.classifications import CASE_SCHEMA
+from pipeline.rules_change import in_force
+
+OLD = "2026.11.1"
+END = dt.date(2026, 11, 20)
+DAYS = (END - dt.timedelta(days=2), END - dt.timedelta(days=1), END)
+CASES = table_of(IntakeCase)
+CLASSIFICATIONS = table_of(CaseClassification)
+REPORTS = table_of(RulesImpactReport)
+APPROVALS = table_of(RulesApproval)
+EVENTS = table_of(AuditEvent)
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("landing")
+    generate(
+        GenerationConfig(
+            records=450,
+            days=len(DAYS),
+            end_date=END,
+            clinics=3,
+            seed=14,
+            output_format=OutputFormat.CSV,
+            invalid_rate=0.02,
+            out_dir=out,
+        )
+    )
+    (out / "ground_truth.csv").unlink()
+    return out
+
+
+@pytest.fixture
+def landing(seeded: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(seeded, tmp_path / "landing"))
+
+
+@pytest.fixture
+def instance() -> Iterator[dg.DagsterInstance]:
+    with dg.instance_for_test() as test_instance:
+        yield test_instance
+
+
+def _ingest(landing: Path, url: str, instance: dg.DagsterInstance, *days: dt.date) -> None:
+    result = run.run_days(
+        min(days), max(days), landing_dir=landing, database_url=url, instance=instance
+    )
+    assert result.success, [e.message for e in result.all_events if e.is_failure]
+
+
+def _rules(url: str, *args: str) -> Any:
+    return CliRunner().invoke(app, ["rules", *args, "--url", url])
+
+
+def _classifications(engine: Engine) -> list[Any]:
+    with engine.connect() as connection:
+        return list(
+            connection.execute(select(CLASSIFICATIONS).order_by(CLASSIFICATIONS.c.intake_id))
+        )
+
+
+def _versions(engine: Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(CLASSIFICATIONS.c.rules_version, func.count()).group_by(
+                CLASSIFICATIONS.c.rules_version
+            )
+        )
+        return dict(rows.all())
+
+
+def _case_count(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(select(func.count()).select_from(CASES)).scalar_one())
+
+
+def _sensor(sensor: Any, url: str, instance: dg.DagsterInstance) -> Any:
+    resources = {"database": IntakeDatabase(url=url)}
+    with dg.build_sensor_context(instance=instance, resources=resources) as context:
+        return sensor(context)
+
+
+def _start_on_the_old_rules(url: str) -> None:
+    """A database that has been classifying by 2026.11.1 (approved on the fresh database)."""
+    approved = _rules(url, "approve", OLD, "--by", "lead", "--reason", "the rules we had")
+    assert approved.exit_code == 0, approved.output
+
+
+def test_new_cases_keep_the_version_in_force_while_a_candidate_waits(
+    landing: Path, database_url: str, migrated_engine: Engine, instance: dg.DagsterInstance
+) -> None:
+    _start_on_the_old_rules(database_url)
+    _ingest(landing, database_url, instance, DAYS[0], DAYS[1])
+    assert set(_versions(migrated_engine)) == {OLD}
+    assert isinstance(_sensor(rules_version_sensor, database_url, instance), dg.SkipReason)
+
+    impact = _rules(database_url, "impact", "--out", str(landing.parent / "impact.md"))
+    assert impact.exit_code == 0, impact.output
+    before_new_day = _classifications(migrated_engine)
+    _ingest(landing, database_url, instance, DAYS[2])
+
+    versions = _versions(migrated_engine)
+    assert versions == {OLD: _case_count(migrated_engine)}
+    assert len(_classifications(migrated_engine)) > len(before_new_day)
+    # the candidate waits: nothing asks for a reclassification, the impact report is asked for
+    assert isinstance(_sensor(rules_version_sensor, database_url, instance), dg.SkipReason)
+    assert isinstance(_sensor(rules_candidate_sensor, database_url, instance), dg.SensorResult)
+    with migrated_engine.connect() as connection:
+        assert in_force.status(connection) == in_force.RulesStatus(OLD, NEWEST)
+
+
+def test_the_impact_report_changes_no_case_and_its_counts_add_up_to_the_cases(
+    landing: Path, database_url: str, migrated_engine: Engine, instance: dg.DagsterInstance
+) -> None:
+    _start_on_the_old_rules(database_url)
+    _ingest(landing, database_url, instance, *DAYS)
+    before = _classifications(migrated_engine)
+
+    out = landing.parent / "impact.md"
+    impact = _rules(database_url, "impact", "--out", str(out))
+
+    assert impact.exit_code == 0, impact.output
+    assert _classifications(migrated_engine) == before
+    with migrated_engine.connect() as connection:
+        stored = connection.execute(select(REPORTS)).one()
+        per_clinic = dict(
+            connection.execute(
+                select(CASES.c.clinic_id, func.count()).group_by(CASES.c.clinic_id)
+            ).all()
+        )
+    assert (stored.in_force_version, stored.candidate_version) == (OLD, NEWEST)
+    assert stored.cases == len(before) == _case_count(migrated_engine)
+    transitions = pl.DataFrame(stored.report["transitions"])
+    for kind in ("mechanism", "triage"):
+        of_kind = transitions.filter(pl.col("kind") == kind)
+        assert of_kind["cases"].sum() == stored.cases
+        by_clinic = of_kind.group_by("clinic_id").agg(pl.col("cases").sum())
+        assert dict(by_clinic.iter_rows()) == per_clinic
+    assert sum(week["cases"] for week in stored.report["weekly"]) == stored.cases
+    # the triage rules are the contract's in both versions: nothing moves
+    assert stored.triage_changes == stored.triage_downgrades == 0
+    assert 0 < stored.mechanism_changes < stored.cases
+    assert out.read_text(encoding="utf-8") == stored.markdown
+    assert f"Rules impact report {stored.id}: {OLD} -> {NEWEST}" in impact.output
+
+
+def test_approval_applies_the_candidate_to_every_case(
+    landing: Path, database_url: str, migrated_engine: Engine, instance: dg.DagsterInstance
+) -> None:
+    _start_on_the_old_rules(database_url)
+    _ingest(landing, database_url, instance, *DAYS)
+    refused = _rules(database_url, "approve", NEWEST, "--by", "lead", "--reason", "unread")
+    assert refused.exit_code == 2
+    assert "no impact report" in refused.stderr
+    assert _rules(database_url, "impact", "--out", str(landing.parent / "i.md")).exit_code == 0
+
+    approved = _rules(
+        database_url, "approve", NEWEST, "--by", "dr.lee", "--reason", "issue 9's refinements"
+    )
+    assert approved.exit_code == 0, approved.output
+    requested = _sensor(rules_version_sensor, database_url, instance)
+    assert isinstance(requested, dg.SensorResult)
+    assert len(requested.run_requests or []) == 1
+    job = run.definitions().resolve_job_def("reclassify_job")
+    config = {"resources": {"database": {"config": {"url": database_url}}}}
+    assert job.execute_in_process(instance=instance, run_config=config).success
+
+    assert _versions(migrated_engine) == {NEWEST: _case_count(migrated_engine)}
+    with migrated_engine.connect() as connection:
+        cases = read_frame(connection, select(*CASES.c[*CASE_SCHEMA.names()]), CASE_SCHEMA)
+        stored = {row.intake_id: row for row in _classifications(migrated_engine)}
+        event = connection.execute(select(EVENTS).where(EVENTS.c.event == "rules_approved")).all()[
+            -1
+        ]
+        assert in_force.in_force(connection) == NEWEST
+    expected = classify(cases.drop("version"))  # the newest rules, applied to each case anew
+    for row in expected.iter_rows(named=True):
+        assert stored[row["intake_id"]].mechanism == row["mechanism"]
+        assert stored[row["intake_id"]].mechanism_evidence == row["mechanism_evidence"]
+    assert event.username == "dr.lee"
+    assert event.filters["version"] == NEWEST
+    assert event.filters["replaces"] == OLD
+    assert event.filters["reason"] == "issue 9's refinements"
+    assert isinstance(_sensor(rules_version_sensor, database_url, instance), dg.SkipReason)
+    assert isinstance(_sensor(rules_candidate_sensor, database_url, instance), dg.SkipReason)
+
+
+def test_triage_downgrades_block_approval_without_accept_downgrades(
+    landing: Path, database_url: str, migrated_engine: Engine, instance: dg.DagsterInstance
+) -> None:
+    _start_on_the_old_rules(database_url)
+    _ingest(landing, database_url, instance, DAYS[0])
+    with migrated_engine.begin() as connection:
+        # as a more cautious rule set in force would have it: some routine cases urgent
+        raised = connection.execute(
+            update(CLASSIFICATIONS)
+            .where(CLASSIFICATIONS.c.triage == "routine", CLASSIFICATIONS.c.intake_id.like("%1"))
+            .values(triage="urgent")
+        ).rowcount
+    assert raised > 0
+
+    impact = _rules(database_url, "impact", "--out", str(landing.parent / "impact.md"))
+    assert impact.exit_code == 1  # it ran, and what it found needs someone
+    assert f"{raised:,} cases would have their triage go down" in impact.stderr
+    with migrated_engine.connect() as connection:
+        report = connection.execute(select(REPORTS)).one()
+    assert report.triage_downgrades == raised
+    assert {d["before"] for d in report.report["downgrades"]} == {"urgent"}
+    assert {d["after"] for d in report.report["downgrades"]} == {"routine"}
+    assert len(report.report["downgrades"]) == raised
+
+    refused = _rules(database_url, "approve", NEWEST, "--by", "lead", "--reason", "looks fine")
+    assert refused.exit_code == 2
+    assert "--accept-downgrades" in refused.stderr
+    with migrated_engine.connect() as connection:
+        assert in_force.in_force(connection) == OLD
+    assert isinstance(_sensor(rules_version_sensor, database_url, instance), dg.SkipReason)
+
+    reason = "the urgent flags were set by hand, not by the rules"
+    accepted = _rules(
+        database_url, "approve", NEWEST, "--by", "lead", "--reason", reason, "--accept-downgrades"
+    )
+    assert accepted.exit_code == 0, accepted.output
+    with migrated_engine.connect() as connection:
+        approval = connection.execute(
+            select(APPROVALS).order_by(APPROVALS.c.id.desc()).limit(1)
+        ).one()
+    assert (approval.version, approval.replaces, approval.report_id) == (NEWEST, OLD, report.id)
+    assert approval.accepted_downgrades is True
+    assert approval.reason == reason
+
+
+def test_a_fresh_database_takes_up_the_code_rules_without_approval(
+    landing: Path, database_url: str, migrated_engine: Engine, instance: dg.DagsterInstance
+) -> None:
+    assert "no approval needed" in _rules(database_url, "status").output
+    _ingest(landing, database_url, instance, DAYS[0])
+    assert set(_versions(migrated_engine)) == {NEWEST}
+    with migrated_engine.connect() as connection:
+        (approval,) = connection.execute(select(APPROVALS)).all()
+    assert (approval.version, approval.approved_by) == (NEWEST, in_force.FRESH_DATABASE_BY)
+    assert approval.report_id is None
+    assert isinstance(_sensor(rules_candidate_sensor, database_url, instance), dg.SkipReason)
+    nothing = _rules(database_url, "approve", NEWEST, "--by", "lead", "--reason", "again")
+    assert nothing.exit_code == 2
+    assert "already in force" in nothing.stderr
