@@ -160,7 +160,7 @@ def test_the_impact_report_changes_no_case_and_its_counts_add_up_to_the_cases(
     assert _classifications(migrated_engine) == before
     with migrated_engine.connect() as connection:
         stored = connection.execute(select(REPORTS)).one()
-        per_clinic = dict(
+        per_clinic: dict[str, int] = dict(
             connection.execute(
                 select(CASES.c.clinic_id, func.count()).group_by(CASES.c.clinic_id)
             ).all()
