@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, delete, func, select
 from streamlit.testing.v1 import AppTest
 
 from dashboards.session import SignedIn
@@ -105,7 +105,7 @@ def test_with_no_report_yet_the_page_says_how_to_make_one(
 ) -> None:
     seed.seed_rules_candidate(seeded_engine)
     with seeded_engine.begin() as connection:
-        connection.execute(RulesImpactReport.__table__.delete())
+        connection.execute(delete(RulesImpactReport))
     at = open_app(seed.ADMIN)
     at.switch_page(PAGE).run()
     assert not at.exception
