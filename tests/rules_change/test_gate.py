@@ -281,3 +281,36 @@ def test_a_fresh_database_takes_up_the_code_rules_without_approval(
     nothing = _rules(database_url, "approve", NEWEST, "--by", "lead", "--reason", "again")
     assert nothing.exit_code == 2
     assert "already in force" in nothing.stderr
+
+
+def test_the_impact_report_asset_runs_while_a_candidate_waits_with_its_summary_as_metadata(
+    landing: Path, database_url: str, migrated_engine: Engine, instance: dg.DagsterInstance
+) -> None:
+    _start_on_the_old_rules(database_url)
+    _ingest(landing, database_url, instance, DAYS[0])
+    before = _classifications(migrated_engine)
+    requested = _sensor(rules_candidate_sensor, database_url, instance)
+    assert isinstance(requested, dg.SensorResult)
+    (request,) = requested.run_requests or []
+
+    job = run.definitions().resolve_job_def("rules_impact_job")
+    config = {"resources": {"database": {"config": {"url": database_url}}}}
+    result = job.execute_in_process(instance=instance, run_config=config)
+
+    assert result.success
+    (materialized,) = result.asset_materializations_for_node("rules_impact_report")
+    metadata = {key: value.value for key, value in materialized.metadata.items()}
+    with migrated_engine.connect() as connection:
+        stored = connection.execute(select(REPORTS)).one()
+    assert metadata["report_id"] == stored.id
+    assert (metadata["in_force"], metadata["candidate"]) == (OLD, NEWEST)
+    assert metadata["dagster/row_count"] == stored.cases == _case_count(migrated_engine)
+    assert metadata["triage_downgrades"] == 0
+    assert metadata["mechanism_changes"] == stored.mechanism_changes
+    summary = str(metadata["summary"])
+    assert "| in force |" in summary
+    assert not any(row.intake_id in summary for row in before)  # no case id in the UI
+    assert _classifications(migrated_engine) == before
+    # the next tick gives the same run key (Dagster runs a key once) until the cases change
+    again = _sensor(rules_candidate_sensor, database_url, instance)
+    assert [r.run_key for r in again.run_requests or []] == [request.run_key]
