@@ -7,14 +7,11 @@ downgrades blocks approval unless they are accepted."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 import polars as pl
-import pytest
 from sqlalchemy import Engine, func, select, update
 from typer.testing import CliRunner
 
@@ -33,7 +30,6 @@ from pipeline.cli import app
 from pipeline.defs.reclassify.sensors import rules_version_sensor
 from pipeline.defs.resources import IntakeDatabase
 from pipeline.defs.rules_change.sensors import rules_candidate_sensor
-from pipeline.generate import GenerationConfig, OutputFormat, generate
 from pipeline.load.bulk import read_frame
 from pipeline.load.classifications import CASE_SCHEMA
 from pipeline.rules_change import in_force
@@ -46,36 +42,6 @@ CLASSIFICATIONS = table_of(CaseClassification)
 REPORTS = table_of(RulesImpactReport)
 APPROVALS = table_of(RulesApproval)
 EVENTS = table_of(AuditEvent)
-
-
-@pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("landing")
-    generate(
-        GenerationConfig(
-            records=450,
-            days=len(DAYS),
-            end_date=END,
-            clinics=3,
-            seed=14,
-            output_format=OutputFormat.CSV,
-            invalid_rate=0.02,
-            out_dir=out,
-        )
-    )
-    (out / "ground_truth.csv").unlink()
-    return out
-
-
-@pytest.fixture
-def landing(seeded: Path, tmp_path: Path) -> Path:
-    return Path(shutil.copytree(seeded, tmp_path / "landing"))
-
-
-@pytest.fixture
-def instance() -> Iterator[dg.DagsterInstance]:
-    with dg.instance_for_test() as test_instance:
-        yield test_instance
 
 
 def _ingest(landing: Path, url: str, instance: dg.DagsterInstance, *days: dt.date) -> None:
