@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy import Engine
 
+from db import problems
+from db.engine import make_engine
 from pipeline.classify.versions import NEWEST, UnknownRulesVersionError
+from pipeline.cli.db_commands import UrlOption
 from pipeline.cli.errors import ExitCode, fail
-from pipeline.cli.users_command import UrlOption, _engine
 from pipeline.rules_change import approval, in_force, report_text, reports
 
 app = typer.Typer(
@@ -22,6 +25,17 @@ app = typer.Typer(
 )
 
 DEFAULT_REPORT_DIR = Path("var")
+
+
+def _engine(url: str | None) -> Engine:
+    """An engine on a database at the newest schema; else the problem, saying what to run."""
+    engine = make_engine(url)
+    try:
+        problems.require_newest_schema(engine)
+    except Exception:
+        engine.dispose()
+        raise
+    return engine
 
 
 @app.command()
