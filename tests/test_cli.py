@@ -14,7 +14,7 @@ def test_help_lists_every_command_with_its_explanation() -> None:
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
     assert "db" in result.output
-    for group in ("db",):
+    for group in ("db", "rules"):
         sub = runner.invoke(app, [group, "--help"])
         assert sub.exit_code == 0, sub.output
 

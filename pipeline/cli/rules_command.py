@@ -50,9 +50,11 @@ def impact(
     ] = None,
     url: UrlOption = None,
 ) -> None:
-    """Classify every current case by the rule set in the code and compare with the
-    classifications in force, writing no classification: print the tables, write the report
-    as Markdown and store it. Exits 1 when any case's triage would go down."""
+    """What the rules in the code would change: every case compared, none changed.
+
+    Classify every current case by the rule set in the code (the candidate) and compare with
+    the classifications in force, writing no classification: print the tables, write the
+    report as Markdown and store it. Exits 1 when any case's triage would go down."""
     engine = _engine(url)
     try:
         report = reports.make_report(engine, dt.datetime.now(dt.UTC))
@@ -108,8 +110,11 @@ def approve(
     ] = False,
     url: UrlOption = None,
 ) -> None:
-    """Approve a rules version after reading its impact report: it is then in force for new
-    cases, and the reclassify job (started by its sensor) applies it to every case."""
+    """Put a rules version in force after reading its impact report (audited).
+
+    New cases are then classified by it, and the reclassify job (started by its sensor)
+    applies it to every case. Refused without an impact report of the version against the
+    one in force, and without --accept-downgrades when that report shows any."""
     engine = _engine(url)
     try:
         with engine.begin() as connection:
