@@ -48,6 +48,13 @@ def impact(
             "var/rules-impact-<in force>-to-<candidate>.md.",
         ),
     ] = None,
+    candidate: Annotated[
+        str,
+        typer.Option(
+            "--candidate",
+            help="Another version this code has (e.g. the previous one, to review a rollback).",
+        ),
+    ] = NEWEST,
     url: UrlOption = None,
 ) -> None:
     """What the rules in the code would change: every case compared, none changed.
@@ -57,11 +64,11 @@ def impact(
     report as Markdown and store it. Exits 1 when any case's triage would go down."""
     engine = _engine(url)
     try:
-        report = reports.make_report(engine, dt.datetime.now(dt.UTC))
+        report = reports.make_report(engine, dt.datetime.now(dt.UTC), candidate)
     except reports.NothingToCompareError as exc:
         raise fail(str(exc), ExitCode.ATTENTION) from exc
     except UnknownRulesVersionError as exc:
-        raise fail(str(exc), ExitCode.ENVIRONMENT) from exc
+        raise fail(str(exc), ExitCode.DATA) from exc
     finally:
         engine.dispose()
     document = report.report

@@ -280,3 +280,15 @@ def test_the_impact_report_asset_runs_while_a_candidate_waits_with_its_summary_a
     # the next tick gives the same run key (Dagster runs a key once) until the cases change
     again = _sensor(rules_candidate_sensor, database_url, instance)
     assert [r.run_key for r in again.run_requests or []] == [request.run_key]
+
+
+def test_impact_says_why_it_cannot_compare(database_url: str, migrated_engine: Engine) -> None:
+    fresh = _rules(database_url, "impact")
+    assert fresh.exit_code == 1
+    assert "nothing classified" in fresh.stderr
+    _start_on_the_old_rules(database_url)
+    unknown = _rules(database_url, "impact", "--candidate", "2027.1.1")
+    assert unknown.exit_code == 2
+    assert "'2027.1.1' is not in this code (it has 2026.11.1, 2026.11.2)" in unknown.stderr
+    with migrated_engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(REPORTS)).scalar_one() == 0
