@@ -32,7 +32,7 @@ from pipeline.defs.resources import IntakeDatabase
 from pipeline.defs.rules_change.sensors import rules_candidate_sensor
 from pipeline.load.bulk import read_frame
 from pipeline.load.classifications import CASE_SCHEMA
-from pipeline.rules_change import in_force
+from pipeline.rules_change import in_force, reports
 
 OLD = "2026.11.1"
 END = dt.date(2026, 11, 20)
@@ -145,6 +145,10 @@ def test_the_impact_report_changes_no_case_and_its_counts_add_up_to_the_cases(
     assert 0 < stored.mechanism_changes < stored.cases
     assert out.read_text(encoding="utf-8") == stored.markdown
     assert f"Rules impact report {stored.id}: {OLD} -> {NEWEST}" in impact.output
+    with migrated_engine.connect() as connection:  # read 37 cases at a time: the same report
+        chunked = reports.compare_every_case(connection, NEWEST, chunk_cases=37)
+    assert chunked.transitions.to_dicts() == stored.report["transitions"]
+    assert chunked.downgrades.is_empty()
 
 
 def test_approval_applies_the_candidate_to_every_case(
