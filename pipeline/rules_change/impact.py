@@ -102,7 +102,6 @@ def compare(cases: pl.DataFrame, after: pl.DataFrame) -> Impact:
             "intake_id",
             pl.col("mechanism").alias("mechanism_after"),
             pl.col("triage").alias("triage_after"),
-            pl.col("mechanism_evidence").alias("evidence_after"),
         ),
         on="intake_id",
         how="inner",
@@ -111,11 +110,12 @@ def compare(cases: pl.DataFrame, after: pl.DataFrame) -> Impact:
     if both.height != cases.height:
         msg = f"the candidate classified {both.height:,} of {cases.height:,} cases"
         raise ValueError(msg)
+    changed = both.filter(pl.col("mechanism_before") != pl.col("mechanism_after"))
     return Impact(
         transitions=_transitions(both),
         weekly=_weekly(both),
         downgrades=_downgrades(both),
-        examples=_examples(both.filter(pl.col("mechanism_before") != pl.col("mechanism_after"))),
+        examples=_examples(changed, after),
     )
 
 
@@ -169,11 +169,17 @@ def _downgrades(both: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _examples(changed: pl.DataFrame) -> pl.DataFrame:
-    return (
+def _examples(changed: pl.DataFrame, after: pl.DataFrame) -> pl.DataFrame:
+    """The first cases (by intake id) of each change, with the candidate's evidence (looked
+    up for these few only: evidence lists are the bulk of a classification)."""
+    chosen = (
         changed.sort("intake_id")
         .group_by("mechanism_before", "mechanism_after", maintain_order=True)
         .head(EXAMPLES_PER_CHANGE)
+    )
+    evidence = after.select("intake_id", pl.col("mechanism_evidence").alias("evidence_after"))
+    return (
+        chosen.join(evidence, on="intake_id", how="left")
         .select(
             pl.col("mechanism_before").alias("before"),
             pl.col("mechanism_after").alias("after"),
