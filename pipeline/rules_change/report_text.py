@@ -177,7 +177,9 @@ def markdown(report: Mapping[str, Any]) -> str:
         if change != (example["before"], example["after"]):
             before, after = change = (example["before"], example["after"])
             cases = moved.filter((pl.col("before") == before) & (pl.col("after") == after))
-            lines += ["", f"### {before} -> {after} ({int(cases['cases'].sum()):,} cases)", ""]
+            moved_cases = int(cases["cases"].sum())
+            noun = "case" if moved_cases == 1 else "cases"
+            lines += ["", f"### {before} -> {after} ({moved_cases:,} {noun})", ""]
         lines += [
             f"- `{example['intake_id']}` (clinic {example['clinic_id']})",
             f"  - before: {_evidence(example['evidence_before'])}",
