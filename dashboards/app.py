@@ -12,7 +12,16 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from dashboards import audit_trail, freshness, queries, session, sidebar, states
+from dashboards import (
+    audit_trail,
+    freshness,
+    queries,
+    rules_change,
+    rules_queries,
+    session,
+    sidebar,
+    states,
+)
 from dashboards.database import DatabaseState, current_url, state_of
 
 PAGES = Path(__file__).parent / "app_pages"
@@ -61,8 +70,16 @@ def pages_for(user: session.SignedIn) -> dict[str, list[st.Page]]:
         icon=":material/fact_check:",
         help="Last pipeline run, freshness per clinic, files, quarantine, rules version.",
     )
+    rules = st.Page(
+        PAGES / "rules_change.py",
+        title="Rules change",
+        icon=":material/rule:",
+        help="What a new version of the classification rules would change, before it is "
+        "approved: transitions, the Overview's chart before and after. Administrators only.",
+    )
     admin_only = [follow_up, case, worklist] if user.is_admin else []
-    return {"Counts": [overview, clinics], "Follow-up": admin_only, "Trust": [quality]}
+    trust = [quality, rules] if user.is_admin else [quality]
+    return {"Counts": [overview, clinics], "Follow-up": admin_only, "Trust": trust}
 
 
 st.set_page_config(
@@ -83,10 +100,13 @@ try:
     version = freshness.current(url)
     sidebar.render_account(user)
     freshness.render(version)
+    rules_change.render_status(rules_queries.rules_status(url))
     sidebar.render_filters(queries.data_bounds(url))
     page = st.navigation({k: v for k, v in pages_for(user).items() if v})
     if page.url_path not in ("worklist", "follow_up"):
         audit_trail.forget_worklist_view()
+    if page.url_path != "rules_change":
+        audit_trail.forget_rules_change_view()
     page.run()
 except SQLAlchemyError:
     LOG.exception("the dashboard could not read its database")

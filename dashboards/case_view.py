@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any, Final
 
 from dashboards.filters import label_of
-from pipeline.classify.rules import GUARDS, MECHANISM_RULES
+from pipeline.classify.versions import RULE_SETS
 from pipeline.contract.fields import FIELDS_BY_NAME, FieldType
 
 GROUPS: Final = {
@@ -65,17 +65,15 @@ FIELD_LABELS: Final = {
 def _meanings() -> dict[str, str]:
     """What each piece of evidence means, as the rules say it: findings and derived findings
     by their `meaning`, guards by their reason."""
-    conditions = [
-        condition
-        for rule in MECHANISM_RULES
-        for condition in (*rule.findings, *rule.requires_one_of, *rule.ruled_out_by)
-    ]
-    meanings = {
-        c.evidence: c.meaning
-        for c in conditions
-        if hasattr(c, "meaning") and hasattr(c, "evidence")
-    }
-    return meanings | {guard.evidence: guard.reason for guard in GUARDS}
+    meanings: dict[str, str] = {}
+    for rules in RULE_SETS.values():  # oldest first: the newest rule set's words win
+        meanings |= {
+            c.evidence: c.meaning
+            for c in rules.conditions
+            if hasattr(c, "meaning") and hasattr(c, "evidence")
+        }
+        meanings |= {guard.evidence: guard.reason for guard in rules.guards}
+    return meanings
 
 
 _MEANINGS: Final = _meanings()

@@ -78,14 +78,16 @@ def _metric(label: str, current: int, previous: int, *, exact: bool, rising_is_b
     )
 
 
-def render_share_chart(chart: alt.LayerChart | alt.FacetChart, shares: pl.DataFrame) -> None:
+def render_share_chart(
+    chart: alt.LayerChart | alt.FacetChart, shares: pl.DataFrame, key: str | None = None
+) -> None:
     """The chart, or a sentence saying why there is nothing to draw."""
     if shares.is_empty():
         st.caption(
             f"No week has enough cases to show a share: each needs more than {SMALL_CELL_MAX}."
         )
         return
-    st.altair_chart(chart, alt="Weekly share of referred and compensatory cases")
+    st.altair_chart(chart, alt="Weekly share of referred and compensatory cases", key=key)
 
 
 def render_mechanism_table(table: pl.DataFrame) -> None:

@@ -50,6 +50,8 @@ from dashboards import (  # noqa: F401  (the page modules' own imports, done up 
     quality,
     queries,
     red_flags,
+    rules_change,
+    rules_queries,
     shaping,
     sidebar,
     states,

@@ -380,6 +380,49 @@ class CaseClassification(Base):
     )
 
 
+USERNAME_LENGTH = 128
+
+
+class RulesImpactReport(Base):
+    """What a candidate rule set would change if approved, made before any case is touched
+    (`pipeline.rules.impact`): the headline counts as columns, the tables as a document
+    (`report`), and the report as Markdown."""
+
+    __tablename__ = "rules_impact_reports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    in_force_version: Mapped[str] = mapped_column(String(32))
+    candidate_version: Mapped[str] = mapped_column(String(32))
+    made_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    cases: Mapped[int] = mapped_column(Integer)
+    mechanism_changes: Mapped[int] = mapped_column(Integer)
+    triage_changes: Mapped[int] = mapped_column(Integer)
+    triage_downgrades: Mapped[int] = mapped_column(Integer)
+    report: Mapped[dict[str, Any]] = mapped_column(JsonDocument)
+    markdown: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (Index(None, "candidate_version", "made_at"),)
+
+
+class RulesApproval(Base):
+    """A rule set put in force: approved by someone for a reason after its impact report, or
+    taken up by a fresh database (nothing classified yet, no report, `report_id` NULL). The
+    newest row is the version in force."""
+
+    __tablename__ = "rules_approvals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[str] = mapped_column(String(32))
+    replaces: Mapped[str | None] = mapped_column(String(32))
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("rules_impact_reports.id"))
+    approved_by: Mapped[str] = mapped_column(String(USERNAME_LENGTH))
+    reason: Mapped[str] = mapped_column(Text)
+    accepted_downgrades: Mapped[bool]
+    approved_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index(None, "approved_at"),)
+
+
 ALERT_SUBJECTS = ("case", "correction")
 """What an alert announces: an urgent `case`, or a quarantined record with a red flag that
 needs `correction` (keyed by its quarantine row id)."""
@@ -494,7 +537,6 @@ class FollowUpEvent(Base):
     __table_args__ = (Index(None, "item_id", "at"),)
 
 
-USERNAME_LENGTH = 128
 ROLES = ("admin", "viewer")
 """Dashboard roles: an `admin` also sees the red-flag worklist, exact small counts and the
 audit log; a `viewer` sees aggregates with small cells suppressed."""
@@ -507,8 +549,11 @@ AUDIT_EVENTS = (
     "case_opened",
     "follow_up_changed",
     "case_searched",
+    "rules_approved",
+    "rules_change_opened",
 )
-"""What the dashboard records about its users."""
+"""What the dashboard records about its users (and `intake rules approve`, who approved a
+rule set and why)."""
 
 
 class DashboardUser(Base):
@@ -596,6 +641,8 @@ __all__ = [
     "IntakeCase",
     "PipelineRun",
     "QuarantinedRecord",
+    "RulesApproval",
+    "RulesImpactReport",
     "SignInLimit",
     "table_of",
 ]

@@ -42,7 +42,7 @@ def _load_files(engine: Engine, sent: dict[str, list[dict[str, Any]]]) -> list[F
             (registered,) = files.register(conn, [landed], NOW).new
             result = Validated(valid_frame(records), NO_QUARANTINE)
             validated.append(day_load.ValidatedFile(registered.id, result, READ))
-        return day_load.load_day(conn, validated, NOW).outcomes
+        return day_load.load_day(conn, validated, NOW, rules_version=RULES_VERSION).outcomes
 
 
 def _load_file(engine: Engine, name: str, records: list[dict[str, Any]]) -> FileOutcome:

@@ -31,6 +31,8 @@ APPLICATION_TABLES = {
     "alert_ledger",
     "follow_up_items",
     "follow_up_events",
+    "rules_impact_reports",
+    "rules_approvals",
 }
 
 

@@ -39,6 +39,7 @@ def test_the_definitions_load_with_every_asset_check_schedule_and_sensor() -> No
         "case_classifications",
         "daily_case_counts",
         "urgent_case_alerts",
+        "rules_impact_report",
     }
     checks = {key.name for key in graph.asset_check_keys}
     assert checks == {
@@ -52,6 +53,7 @@ def test_the_definitions_load_with_every_asset_check_schedule_and_sensor() -> No
     assert sensors == {
         "landing_sensor",
         "rules_version_sensor",
+        "rules_candidate_sensor",
         "record_failed_runs",
         "alerts_after_classification",
         "alerts_retry_sensor",

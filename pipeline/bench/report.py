@@ -16,6 +16,7 @@ ROWS: Final[tuple[tuple[str, str], ...]] = (
     ("validate_classify", "validate + classify"),
     ("load", "load (+ classify in memory)"),
     ("classify_db", "reclassify from database"),
+    ("impact", "rules impact report"),
     ("aggregate", "aggregate"),
     ("pipeline", "whole pipeline (Dagster)"),
     ("rerun", "re-run, files unchanged"),
@@ -32,6 +33,8 @@ TARGET_PIPELINE_OVER_FLOOR: Final = {"sqlite": 3.0, "postgres": 6.0}
 TARGET_NAIVE_OVER_PIPELINE: Final = {"sqlite": 8.0, "postgres": 12.0}
 TARGET_RERUN_SHARE: Final = 0.05
 TARGET_PEAK_BYTES: Final = 1536 * MIB
+TARGET_IMPACT_OVER_CLASSIFY: Final = 1.0
+"""The rules impact report over every case takes no longer than reclassifying them."""
 PIPELINE_TASKS: Final = (
     "read",
     "validate_classify",
@@ -79,6 +82,8 @@ class Ratios:
     pipeline_over_dlt: float | None = None
     pipeline_over_floor: float | None = None
     database: str = "sqlite"
+    impact_over_classify: float | None = None
+    """Rules impact report / reclassify from database, when both were measured."""
 
     @classmethod
     def of(cls, measured: Mapping[str, Measurement], database: str = "sqlite") -> Ratios:
@@ -91,6 +96,11 @@ class Ratios:
             pipeline_over_dlt=_over(measured, "dlt"),
             pipeline_over_floor=_over(measured, "floor"),
             database=database,
+            impact_over_classify=(
+                measured["impact"].seconds / measured["classify_db"].seconds
+                if "impact" in measured and "classify_db" in measured
+                else None
+            ),
         )
 
     def lines(self) -> list[str]:
@@ -117,6 +127,16 @@ class Ratios:
             f"peak memory of a pipeline stage: {self.peak_bytes / MIB:,.0f} MiB"
             f"  (target <= {TARGET_PEAK_BYTES / MIB:,.0f} MiB: "
             f"{verdict(self.peak_bytes <= TARGET_PEAK_BYTES)})",
+            *(
+                [
+                    f"rules impact report / reclassify from database: "
+                    f"{self.impact_over_classify:.2f}x"
+                    f"  (target <= {TARGET_IMPACT_OVER_CLASSIFY:.0f}x: "
+                    f"{verdict(self.impact_over_classify <= TARGET_IMPACT_OVER_CLASSIFY)})"
+                ]
+                if self.impact_over_classify is not None
+                else []
+            ),
         ]
 
 

@@ -25,7 +25,7 @@ from pipeline.bench.worker import RESULT_PREFIX
 from pipeline.generate import GenerationConfig, OutputFormat, generate
 
 END_DATE: Final = date(2026, 11, 20)
-STAGE_TASKS: Final = ("read", "validate_classify", "load", "classify_db", "aggregate")
+STAGE_TASKS: Final = ("read", "validate_classify", "load", "classify_db", "impact", "aggregate")
 
 Progress = Callable[[str], None]
 

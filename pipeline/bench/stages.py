@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import warnings
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import delete, func, select, update
@@ -21,9 +22,11 @@ from db.engine import make_engine
 from db.models import CaseClassification, IngestedFile, IntakeCase, table_of
 from pipeline.aggregate import daily_counts
 from pipeline.bench.results import Stopwatch
-from pipeline.classify import RULES_VERSION, classify
+from pipeline.classify import classify
+from pipeline.classify.versions import RULE_SETS
 from pipeline.load import classifications, files, landing
 from pipeline.load import day as day_load
+from pipeline.rules_change import in_force, reports
 from pipeline.validate import read_intake_file, validate, validate_file
 from pipeline.validate.file import with_malformed
 
@@ -105,7 +108,8 @@ def load(spec: TaskSpec) -> Timed:
             validated.append(day_load.ValidatedFile(file.id, result, batch))
             valid += result.valid.height
         with watch.timed(), engine.begin() as connection:
-            day_load.load_day(connection, validated, _now())
+            version = in_force.version_for_new_cases(connection, _now())
+            day_load.load_day(connection, validated, _now(), rules_version=version)
         del validated
     engine.dispose()
     return Timed(watch.seconds, valid, "valid records loaded and classified")
@@ -123,12 +127,30 @@ def classify_in_database(spec: TaskSpec) -> Timed:
         for day in _days(spec):
             with engine.begin() as connection:
                 pending = files.files_to_classify(connection, day)
+                version = in_force.version_for_new_cases(connection, _now())
                 classified += classifications.classify_cases(
-                    connection, classify, RULES_VERSION, _now(), pending
+                    connection, partial(classify, rules_version=version), version, _now(), pending
                 )
                 files.mark_classified(connection, pending, _now())
     engine.dispose()
     return Timed(watch.seconds, classified, "cases classified")
+
+
+def impact_report(spec: TaskSpec) -> Timed:
+    """Make and store the impact report of a rule set other than the one in force over every
+    classified case, as `intake rules impact` does (the oldest version this code has, so cases
+    really change: the work does not depend on which two versions are compared)."""
+    engine = make_engine(spec.database_url)
+    candidate = next(iter(RULE_SETS))
+    watch = Stopwatch()
+    with watch.timed():
+        report = reports.make_report(engine, _now(), candidate=candidate)
+    engine.dispose()
+    detail = (
+        f"cases compared ({report.in_force_version} -> {candidate}: "
+        f"{report.mechanism_changes:,} change mechanism)"
+    )
+    return Timed(watch.seconds, report.cases, detail)
 
 
 def aggregate(spec: TaskSpec) -> Timed:

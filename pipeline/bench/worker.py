@@ -23,6 +23,7 @@ TASKS: Final[dict[str, Callable[[TaskSpec], Timed]]] = {
     "validate_classify": stages.validate_and_classify,
     "load": stages.load,
     "classify_db": stages.classify_in_database,
+    "impact": stages.impact_report,
     "aggregate": stages.aggregate,
     "pipeline": stages.whole_pipeline,
     "rerun": stages.whole_pipeline,

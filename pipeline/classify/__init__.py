@@ -1,5 +1,6 @@
 """Classify valid intake cases: mechanism with its evidence, triage with its reasons, and the
-version of the rule set that decided them. The rules are in `pipeline.classify.rules`."""
+version of the rule set that decided them. The newest rules are `pipeline.classify.rules`;
+`pipeline.classify.versions` has every version this code can classify by."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ import polars as pl
 from pipeline.classify.labels import LABEL_LISTS, as_text, label_lists
 from pipeline.classify.mechanism import (
     EVIDENCE_BITS,
-    EVIDENCE_LABELS,
     ONSET_BEFORE_INJURY,
+    evidence_labels,
     mechanism_columns,
     onset_evidence,
 )
 from pipeline.classify.rules import RULES_VERSION
 from pipeline.classify.triage import INTAKE_DATE, REASON_BITS, triage_columns
+from pipeline.classify.versions import rule_set
 from pipeline.contract.outputs import TRIAGE_REASONS
 
 CLASSIFICATION_SCHEMA: Final = pl.Schema(
@@ -32,21 +34,22 @@ CLASSIFICATION_SCHEMA: Final = pl.Schema(
 )
 """One classification per case: `mechanism` is a `Mechanism` value, `mechanism_evidence` the
 findings that decided it (`field=value`, stable order), `triage` a `Triage` value,
-`triage_reasons` the `TriageReason` values that hold (contract order), `rules_version`
-`RULES_VERSION`."""
+`triage_reasons` the `TriageReason` values that hold (contract order), `rules_version` the
+version of the rule set that decided them."""
 
 
-def classify(valid: pl.DataFrame) -> pl.DataFrame:
+def classify(valid: pl.DataFrame, rules_version: str = RULES_VERSION) -> pl.DataFrame:
     """Classify valid records (`pipeline.validate.rules.VALID_SCHEMA`, or any frame with the
     contract's typed fields and `intake_date`, the date written in `intake_at`, which the UTC
-    instant alone cannot give). Row i of the result is the classification of row i of
-    `valid`."""
+    instant alone cannot give) by the rule set of `rules_version` (default: the newest). Row i
+    of the result is the classification of row i of `valid`."""
+    rules = rule_set(rules_version)
     if INTAKE_DATE not in valid.columns:
         msg = f"classify needs the date of intake ({INTAKE_DATE}, the date written in intake_at)"
         raise ValueError(msg)
     frame = valid.lazy()
     decided = (
-        mechanism_columns(frame)
+        mechanism_columns(frame, rules)
         .with_columns(*triage_columns())
         .select(
             "intake_id",
@@ -60,7 +63,7 @@ def classify(valid: pl.DataFrame) -> pl.DataFrame:
         )
         .collect()
     )
-    evidence = label_lists(decided[EVIDENCE_BITS], EVIDENCE_LABELS)
+    evidence = label_lists(decided[EVIDENCE_BITS], evidence_labels(rules))
     if decided[ONSET_BEFORE_INJURY].any():
         evidence = _with_onset_evidence(decided, evidence)
     return pl.DataFrame(
@@ -70,7 +73,7 @@ def classify(valid: pl.DataFrame) -> pl.DataFrame:
             "mechanism_evidence": as_text(evidence),
             "triage": decided["triage"],
             "triage_reasons": as_text(label_lists(decided[REASON_BITS], TRIAGE_REASONS)),
-            "rules_version": pl.repeat(RULES_VERSION, decided.height, eager=True),
+            "rules_version": pl.repeat(rules_version, decided.height, eager=True),
         },
         schema=CLASSIFICATION_SCHEMA,
     )

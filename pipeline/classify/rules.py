@@ -1,8 +1,11 @@
 """The rule set, in one place, for clinicians to read: how a case's findings decide its triage
 and the mechanism by which the knee injury led to the hip pain.
 
-Change anything here and bump `RULES_VERSION`: every classification records the version that
-produced it, so cases classified under different rules can always be told apart.
+Change anything here and bump `RULES_VERSION`, and keep the rule set it replaces as it was, in
+a frozen module of its own registered in `pipeline.classify.versions` (as 2026.11.1 is): every
+classification records the version that produced it, and a database keeps classifying new
+cases by the version in force there until the new one is approved (`intake rules impact`,
+then `intake rules approve`).
 
 Triage follows the contract to the letter (red flags first, then persistent pain despite rest).
 
@@ -31,11 +34,23 @@ Each requirement, veto, weighing and guard names the refinement of the contract
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Final
 
-from pipeline.contract.fields import FIELDS_BY_NAME, FieldType
+from pipeline.classify.rule_terms import (
+    CHARACTERISTIC,
+    HALLMARK,
+    SUPPORTIVE,
+    Comparison,
+    Derived,
+    Guard,
+    Measure,
+    MechanismRule,
+    Refinement,
+    Requirement,
+    RuleSet,
+    SameSide,
+    finding,
+)
 from pipeline.contract.outputs import Mechanism
 
 RULES_VERSION: Final[str] = "2026.11.2"
@@ -53,9 +68,6 @@ STRONG_SHARE: Final = 0.5
 MIN_EVIDENCE: Final = 3
 """...and never less than this weight (two supportive findings are not strong evidence)."""
 
-HALLMARK: Final = 3
-CHARACTERISTIC: Final = 2
-SUPPORTIVE: Final = 1
 
 NOT_EXAMINED_VALUES: Final[dict[str, tuple[str, ...]]] = {
     "hip_provocation": ("not_done",),
@@ -65,208 +77,39 @@ NOT_EXAMINED_VALUES: Final[dict[str, tuple[str, ...]]] = {
 """Recorded values that say the finding was not examined: the same as a field not given."""
 
 
-class Refinement(StrEnum):
-    """Where a rule comes from: the contract's mechanism description or one of its refinements."""
-
-    CONTRACT = "the contract's description of the mechanism"
-    REFERRED_NEEDS_THE_KNEE = "referred needs the knee"
-    EQUIVOCAL_HIP_SIGN = "one equivocal hip sign weighs against referred; it does not veto it"
-    COMPENSATORY_NEEDS_GAIT = "compensatory needs a gait sign"
-    TIMING = "timing is evidence"
-    HIP_CAUSE_FIRST = "a hip cause to exclude first"
-
-
-class Measure(StrEnum):
-    """Numbers worked out from required fields, compared with a threshold (`Derived`)."""
-
-    AGE_YEARS = "age_years"
-    DAYS_FROM_INJURY_TO_HIP_PAIN = "days_from_injury_to_hip_pain"
-    """`hip_pain_onset_date - injury_date` in days."""
-
-
-class Comparison(StrEnum):
-    AT_LEAST = ">="
-    BELOW = "<"
-    EQUALS = "="
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One finding on the intake form: `field` has `value` (booleans as `true`/`false`)."""
-
-    field: str
-    value: str
-    weight: int
-    meaning: str
-
-    def __post_init__(self) -> None:
-        contract = FIELDS_BY_NAME[self.field]  # raises for a field the contract does not have
-        allowed = ("true", "false") if contract.type is FieldType.BOOLEAN else contract.allowed
-        if self.value not in allowed:
-            msg = f"{self.field} cannot be {self.value!r}"
-            raise ValueError(msg)
-
-    @property
-    def evidence(self) -> str:
-        """How the finding is listed as evidence: `field=value`."""
-        return f"{self.field}={self.value}"
-
-    @property
-    def source(self) -> str:
-        """The field the examiner filled in (its weight counts only when examined)."""
-        return self.field
-
-
-@dataclass(frozen=True, slots=True)
-class Derived:
-    """A finding worked out from required fields: `measure` compared with `threshold`."""
-
-    measure: Measure
-    comparison: Comparison
-    threshold: int
-    weight: int
-    meaning: str
-
-    @property
-    def evidence(self) -> str:
-        """How the finding is listed as evidence, e.g. `age_years<16`."""
-        return f"{self.measure.value}{self.comparison.value}{self.threshold}"
-
-    @property
-    def source(self) -> str:
-        return self.measure.value
-
-    @property
-    def fields(self) -> tuple[str, ...]:
-        """The contract fields it is worked out from."""
-        if self.measure is Measure.AGE_YEARS:
-            return ("age_years",)
-        return ("hip_pain_onset_date", "injury_date")
-
-    @property
-    def field(self) -> str:
-        """The first of `fields` (the field named `field` like a `Finding`'s)."""
-        return self.fields[0]
-
-
-Condition = Finding | Derived
-
-
-@dataclass(frozen=True, slots=True)
-class FieldRead:
-    """A field a rule reads without it being a finding of its own (e.g. `knee_side`)."""
-
-    field: str
-
-
-@dataclass(frozen=True, slots=True)
-class Requirement:
-    """At least one of `any_of` must be present; `refinement` and `reason` say why."""
-
-    refinement: Refinement
-    reason: str
-    any_of: tuple[Condition, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class SameSide:
-    """The hip pain is on the injured knee's side, or both sides (`hip_pain_side`, `knee_side`)."""
-
-    refinement: Refinement
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class MechanismRule:
-    """The findings that speak for a mechanism, what it requires, what weighs against it (a
-    negative weight each) and how many of those veto it outright."""
-
-    mechanism: Mechanism
-    explanation: str
-    findings: tuple[Condition, ...]
-    requires: tuple[Requirement, ...] = ()
-    weighs_against: Requirement | None = None
-    """Findings (their weight subtracted) that argue against the mechanism."""
-    vetoed_by: Requirement | None = None
-    """Findings any one of which rules the mechanism out."""
-    vetoed_from: int = 0
-    """With `weighs_against`: this many of them together rule it out (0: never)."""
-    same_side_as_knee: SameSide | None = None
-    """The hip pain must be on the side of the injured knee, or both sides."""
-
-    @property
-    def requires_one_of(self) -> tuple[Condition | FieldRead, ...]:
-        """Every condition of every requirement, and the side fields when the side matters.
-
-        With `ruled_out_by` and `findings`, this names every field the rule reads, as
-        `pipeline.load.classifications` (which reads only those back from the database for a
-        re-classification) expects of a rule."""
-        sides = (
-            (FieldRead("hip_pain_side"), FieldRead("knee_side")) if self.same_side_as_knee else ()
-        )
-        return (*(c for r in self.requires for c in r.any_of), *sides)
-
-    @property
-    def ruled_out_by(self) -> tuple[Condition, ...]:
-        """What weighs against or vetoes the mechanism, and the findings of every guard (a hip
-        cause to exclude first rules every mechanism out)."""
-        own = (r for r in (self.weighs_against, self.vetoed_by) if r is not None)
-        guards = (r for guard in GUARDS for r in guard.all_of)
-        return tuple(c for r in (*own, *guards) for c in r.any_of)
-
-
-@dataclass(frozen=True, slots=True)
-class Guard:
-    """A hip cause to exclude first: when each requirement holds, the mechanism is
-    `undetermined` and the evidence is `guard=<name>` then the findings that fired it."""
-
-    name: str
-    refinement: Refinement
-    reason: str
-    all_of: tuple[Requirement, ...]
-
-    @property
-    def evidence(self) -> str:
-        return f"guard={self.name}"
-
-
-def _finding(field: str, value: str, weight: int, meaning: str) -> Finding:
-    return Finding(field, value, weight, meaning)
-
-
-_GROIN = _finding("hip_pain_location", "groin", SUPPORTIVE, "groin pain, deep in the joint")
-_ROM_PAINFUL = _finding("hip_rom", "painful", SUPPORTIVE, "moving the hip hurts")
-_ROM_RESTRICTED = _finding("hip_rom", "restricted", SUPPORTIVE, "the hip's motion is restricted")
-_PROVOCATION_POSITIVE = _finding(
+_GROIN = finding("hip_pain_location", "groin", SUPPORTIVE, "groin pain, deep in the joint")
+_ROM_PAINFUL = finding("hip_rom", "painful", SUPPORTIVE, "moving the hip hurts")
+_ROM_RESTRICTED = finding("hip_rom", "restricted", SUPPORTIVE, "the hip's motion is restricted")
+_PROVOCATION_POSITIVE = finding(
     "hip_provocation", "positive", SUPPORTIVE, "hip tests reproduce the pain"
 )
 _HIP_SIGNS: Final = (_ROM_PAINFUL, _ROM_RESTRICTED, _PROVOCATION_POSITIVE)
 _CHAIN_OUT_OF_LINE: Final = (
-    _finding("femoral_rotation", "internal", CHARACTERISTIC, "the femur is rotated"),
-    _finding("femoral_rotation", "external", CHARACTERISTIC, "the femur is rotated"),
-    _finding("knee_alignment", "valgus", CHARACTERISTIC, "the knee is out of line"),
-    _finding("knee_alignment", "varus", CHARACTERISTIC, "the knee is out of line"),
-    _finding("knee_instability", "true", SUPPORTIVE, "the knee gives way"),
+    finding("femoral_rotation", "internal", CHARACTERISTIC, "the femur is rotated"),
+    finding("femoral_rotation", "external", CHARACTERISTIC, "the femur is rotated"),
+    finding("knee_alignment", "valgus", CHARACTERISTIC, "the knee is out of line"),
+    finding("knee_alignment", "varus", CHARACTERISTIC, "the knee is out of line"),
+    finding("knee_instability", "true", SUPPORTIVE, "the knee gives way"),
 )
-_TROCHANTER_TENDER = _finding(
+_TROCHANTER_TENDER = finding(
     "trochanteric_tenderness", "true", CHARACTERISTIC, "tender over the greater trochanter"
 )
-_KNEE_PROVOCATION = _finding(
+_KNEE_PROVOCATION = finding(
     "knee_provocation_reproduces_hip_pain",
     "true",
     HALLMARK,
     "loading or examining the knee brings on the hip pain",
 )
-_MENISCAL_TEAR = _finding("knee_injury", "meniscal_tear", SUPPORTIVE, "an irritating knee lesion")
-_KNEE_OSTEOARTHRITIS = _finding(
+_MENISCAL_TEAR = finding("knee_injury", "meniscal_tear", SUPPORTIVE, "an irritating knee lesion")
+_KNEE_OSTEOARTHRITIS = finding(
     "knee_injury", "osteoarthritis", SUPPORTIVE, "an irritating knee lesion"
 )
-_KNEE_EFFUSION = _finding("knee_effusion", "true", SUPPORTIVE, "an effusion: the knee is irritated")
-_DEEP_DIFFUSE = _finding(
+_KNEE_EFFUSION = finding("knee_effusion", "true", SUPPORTIVE, "an effusion: the knee is irritated")
+_DEEP_DIFFUSE = finding(
     "hip_pain_location", "deep_diffuse", CHARACTERISTIC, "a poorly localised deep ache"
 )
-_ANTALGIC_GAIT = _finding("antalgic_gait", "true", SUPPORTIVE, "a limp, stance on the knee short")
-_TRENDELENBURG = _finding(
+_ANTALGIC_GAIT = finding("antalgic_gait", "true", SUPPORTIVE, "a limp, stance on the knee short")
+_TRENDELENBURG = finding(
     "trendelenburg_sign", "true", CHARACTERISTIC, "the pelvis drops: gluteal weakness"
 )
 
@@ -278,9 +121,9 @@ REFERRED: Final = MechanismRule(
         _KNEE_PROVOCATION,
         _DEEP_DIFFUSE,
         _GROIN,
-        _finding("hip_rom", "full_painless", SUPPORTIVE, "the hip moves fully without pain"),
-        _finding("hip_provocation", "negative", SUPPORTIVE, "hip tests do not bring on the pain"),
-        _finding("trochanteric_tenderness", "false", SUPPORTIVE, "no tenderness at the trochanter"),
+        finding("hip_rom", "full_painless", SUPPORTIVE, "the hip moves fully without pain"),
+        finding("hip_provocation", "negative", SUPPORTIVE, "hip tests do not bring on the pain"),
+        finding("trochanteric_tenderness", "false", SUPPORTIVE, "no tenderness at the trochanter"),
         _MENISCAL_TEAR,
         _KNEE_OSTEOARTHRITIS,
         _KNEE_EFFUSION,
@@ -308,8 +151,8 @@ REFERRED: Final = MechanismRule(
         "a painful hip on moving or testing, or a tender trochanter, can come from guarding or "
         "limping: one such sign counts against referral, it does not exclude it",
         (
-            _finding("hip_rom", "painful", CHARACTERISTIC, "moving the hip hurts"),
-            _finding("hip_provocation", "positive", CHARACTERISTIC, "hip tests reproduce the pain"),
+            finding("hip_rom", "painful", CHARACTERISTIC, "moving the hip hurts"),
+            finding("hip_provocation", "positive", CHARACTERISTIC, "hip tests reproduce the pain"),
             _TROCHANTER_TENDER,
         ),
     ),
@@ -329,9 +172,9 @@ COMPENSATORY: Final = MechanismRule(
     findings=(
         _TRENDELENBURG,
         _TROCHANTER_TENDER,
-        _finding("hip_pain_location", "lateral", CHARACTERISTIC, "pain over the side of the hip"),
+        finding("hip_pain_location", "lateral", CHARACTERISTIC, "pain over the side of the hip"),
         _ANTALGIC_GAIT,
-        _finding("worse_with_walking", "true", SUPPORTIVE, "walking, the overuse, makes it worse"),
+        finding("worse_with_walking", "true", SUPPORTIVE, "walking, the overuse, makes it worse"),
         Derived(
             Measure.DAYS_FROM_INJURY_TO_HIP_PAIN,
             Comparison.AT_LEAST,
@@ -357,7 +200,7 @@ BIOMECHANICAL: Final = MechanismRule(
     findings=(
         *_CHAIN_OUT_OF_LINE,
         *_HIP_SIGNS,
-        _finding(
+        finding(
             "hip_pain_location", "groin", CHARACTERISTIC, "groin pain: the hip joint itself hurts"
         ),
     ),
@@ -439,9 +282,9 @@ GUARDS: Final = (
                 Refinement.HIP_CAUSE_FIRST,
                 "an injury from force that can hurt the hip as well",
                 (
-                    _finding("knee_injury", "fracture", 0, "a fracture"),
-                    _finding("knee_injury", "ligament_injury", 0, "a torn ligament"),
-                    _finding("knee_injury", "contusion", 0, "a blow to the knee"),
+                    finding("knee_injury", "fracture", 0, "a fracture"),
+                    finding("knee_injury", "ligament_injury", 0, "a torn ligament"),
+                    finding("knee_injury", "contusion", 0, "a blow to the knee"),
                 ),
             ),
         ),
@@ -450,14 +293,17 @@ GUARDS: Final = (
 """Hip causes to exclude first, in the order they are checked (the first that holds is
 named)."""
 
-RULE_FIELDS: Final = tuple(
-    dict.fromkeys(
-        field
-        for rule in MECHANISM_RULES
-        for c in (*rule.findings, *rule.requires_one_of, *rule.ruled_out_by)
-        for field in (c.fields if isinstance(c, Derived) else (c.field,))
-    )
+RULES: Final = RuleSet(
+    RULES_VERSION,
+    MECHANISM_RULES,
+    GUARDS,
+    min_evidence=MIN_EVIDENCE,
+    strong_share=STRONG_SHARE,
+    not_examined=tuple(NOT_EXAMINED_VALUES.items()),
 )
+"""This rule set, whole."""
+
+RULE_FIELDS: Final = RULES.fields
 """Every contract field the mechanism rules read."""
 
 ONSET_FIELD: Final = "hip_pain_onset_date"

@@ -13,6 +13,7 @@ from pipeline.cli import (
     db_commands,
     evaluate_commands,
     rerun_command,
+    rules_command,
     run_command,
     seed_command,
     users_command,
@@ -52,5 +53,6 @@ app.add_typer(alerts_command.app, name="alerts")
 app.command(name="run")(run_command.run_pipeline)
 app.command(name="rerun")(rerun_command.rerun)
 app.command(name="bench")(bench_command.bench)
+app.add_typer(rules_command.app, name="rules")
 
 __all__ = ["app"]

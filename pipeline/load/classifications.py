@@ -17,7 +17,8 @@ import polars as pl
 from sqlalchemy import ColumnElement, Connection, delete, exists, func, or_, select
 
 from db.models import CaseClassification, CaseVersion, IntakeCase, table_of
-from pipeline.classify.rules import INJURY_FIELD, MECHANISM_RULES, ONSET_FIELD
+from pipeline.classify.rules import INJURY_FIELD, ONSET_FIELD
+from pipeline.classify.versions import every_field
 from pipeline.contract.schema import RECORD_SCHEMA
 from pipeline.load.bulk import bulk_insert, read_frame
 
@@ -41,15 +42,11 @@ CLASSIFIER_FIELDS: Final = tuple(
             ONSET_FIELD,
             INJURY_FIELD,
             *TRIAGE_FIELDS,
-            *(
-                finding.field
-                for rule in MECHANISM_RULES
-                for finding in (*rule.findings, *rule.requires_one_of, *rule.ruled_out_by)
-            ),
+            *every_field(),
         )
     )
 )
-"""The contract fields the rule set reads: only these are read back from the case's current
+"""The contract fields the rule sets read: only these are read back from the case's current
 version (its notes, references and times are not needed to classify it)."""
 CASE_SCHEMA: Final = pl.Schema(
     {

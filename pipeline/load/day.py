@@ -118,11 +118,14 @@ def _write_cases(connection: Connection, current: pl.DataFrame, now: dt.datetime
         connection.execute(delete(CLASSIFICATIONS).where(CLASSIFICATIONS.c.intake_id.in_(chunk)))
 
 
-def _classify(connection: Connection, current: pl.DataFrame, now: dt.datetime) -> int:
-    """Classify the cases made current, in memory, and write their classifications."""
+def _classify(
+    connection: Connection, current: pl.DataFrame, now: dt.datetime, rules_version: str
+) -> int:
+    """Classify the cases made current, in memory, by `rules_version`, and write their
+    classifications."""
     if current.is_empty():
         return 0
-    classified = classify(current).with_columns(
+    classified = classify(current, rules_version).with_columns(
         current["version"].alias("case_version"), pl.lit(now).alias("classified_at")
     )
     bulk_insert(connection, CLASSIFICATIONS, classified.select(CLASSIFICATIONS.columns.keys()))
@@ -130,10 +133,14 @@ def _classify(connection: Connection, current: pl.DataFrame, now: dt.datetime) -
 
 
 def load_day(
-    connection: Connection, validated: Sequence[ValidatedFile], now: dt.datetime
+    connection: Connection,
+    validated: Sequence[ValidatedFile],
+    now: dt.datetime,
+    *,
+    rules_version: str,
 ) -> DayLoad:
     """Load a day's validated files (in the order received) and mark them finished and
-    classified, in the caller's transaction."""
+    classified by `rules_version` (the version in force), in the caller's transaction."""
     file_ids = [f.file_id for f in validated]
     records = _records(validated) if validated else pl.DataFrame()
     stored = stored_versions(
@@ -146,7 +153,7 @@ def load_day(
         bulk_insert(connection, VERSIONS, versions.with_columns(pl.lit(now).alias("received_at")))
         del versions
         _write_cases(connection, decision.current, now)
-        classified = _classify(connection, decision.current, now)
+        classified = _classify(connection, decision.current, now, rules_version)
     outcomes = (
         decision.outcomes if decision is not None else [FileOutcome(i, 0, 0, 0) for i in file_ids]
     )

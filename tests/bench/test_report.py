@@ -96,6 +96,18 @@ def test_each_target_says_met_or_not_met_with_the_databases_own_targets(
     assert sum("NOT met" in line for line in worse.lines()) == 6
 
 
+def test_the_impact_report_is_measured_against_classifying_in_the_database() -> None:
+    ratios = Ratios.of(_all(classify_db=10.0, impact=8.0))
+    assert ratios.impact_over_classify == pytest.approx(0.8)
+    assert any(
+        "rules impact report / reclassify from database: 0.80x" in line for line in ratios.lines()
+    )
+    slower = Ratios.of(_all(classify_db=10.0, impact=12.0)).lines()
+    assert any(line.startswith("rules impact report") and "NOT met" in line for line in slower)
+    labels = [label for _, label in ROWS]
+    assert labels.index("rules impact report") == labels.index("reclassify from database") + 1
+
+
 def test_the_table_has_a_row_per_stage_in_order_with_rows_per_second() -> None:
     lines = format_table(_all(read=0.5))
     assert len(lines) == 2 + len(ROWS)

@@ -290,3 +290,49 @@ def _classification(case: Case, at: dt.datetime) -> dict[str, Any]:
         "triage_reasons": list(case.reasons),
         "classified_at": at,
     }
+
+
+PREVIOUS_RULES: Final = "2026.11.1"
+
+
+def seed_rules_candidate(engine: Engine, *, downgraded: int = 0) -> None:
+    """The seeded cases classified for real by the previous rules (2026.11.1, approved and in
+    force), with the code's rules waiting for approval and their real impact report made;
+    `downgraded` cases not urgent are first marked urgent in force, so the report shows that
+    many downgrades."""
+    from functools import partial
+
+    from sqlalchemy import delete, select, update
+
+    from db.models import CaseClassification, RulesApproval
+    from pipeline.classify import classify
+    from pipeline.load import classifications
+    from pipeline.rules_change import reports
+
+    now = dt.datetime.now(dt.UTC)
+    with engine.begin() as connection:
+        connection.execute(
+            insert(RulesApproval).values(
+                version=PREVIOUS_RULES,
+                approved_by="seed",
+                reason="the rules these cases were classified by",
+                accepted_downgrades=False,
+                approved_at=now,
+            )
+        )
+        connection.execute(delete(CaseClassification))
+        classifier = partial(classify, rules_version=PREVIOUS_RULES)
+        classifications.classify_cases(connection, classifier, PREVIOUS_RULES, now)
+        not_urgent = connection.execute(
+            select(CaseClassification.intake_id)
+            .where(CaseClassification.triage != "urgent")
+            .order_by(CaseClassification.intake_id)
+            .limit(downgraded)
+        ).scalars()
+        connection.execute(
+            update(CaseClassification)
+            .where(CaseClassification.intake_id.in_(list(not_urgent)))
+            .values(triage="urgent")
+        )
+        daily_counts.refresh(connection, None)
+    reports.make_report(engine, now)

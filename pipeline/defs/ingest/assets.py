@@ -15,6 +15,7 @@ them in separate processes or machines.
 
 import datetime as dt
 from collections.abc import Iterator
+from functools import partial
 
 import dagster as dg
 import polars as pl
@@ -22,7 +23,7 @@ from sqlalchemy import func, select
 
 from db.models import IntakeCase, table_of
 from pipeline.aggregate import daily_counts
-from pipeline.classify import RULES_VERSION, classify
+from pipeline.classify import classify
 from pipeline.defs.partitions import intake_days
 from pipeline.defs.resources import IntakeDatabase, LandingStore
 from pipeline.faults import fault_point
@@ -31,6 +32,7 @@ from pipeline.follow_up.policy import DuePolicy
 from pipeline.load import classifications, files, locks, runs
 from pipeline.load import day as day_load
 from pipeline.load.landing import LandedFile
+from pipeline.rules_change import in_force
 from pipeline.validate import validate_file
 
 GROUP = "intake"
@@ -120,7 +122,8 @@ def _validate(day_files: list[files.RegisteredFile]) -> dict[int, day_load.Valid
             deps=["intake_cases"],
             kinds={"polars", "sql"},
             description="How the knee pain reached the hip (mechanism, with its evidence) and "
-            "how urgent each case is (triage, with its reasons), by the current rule set; every "
+            "how urgent each case is (triage, with its reasons), by the rule set in force in "
+            "the database (a candidate in the code waits for approval); every "
             "urgent and evaluate case (and record needing correction) gets its follow-up item.",
         ),
     ],
@@ -136,6 +139,7 @@ def load(
     cases made current are classified in memory, invalid records are quarantined."""
     records_in = quarantined = loaded = unchanged = corrected = classified = 0
     opened = reopened = 0
+    versions: set[str] = set()
     reasons: list[pl.DataFrame] = []
     days = _days(context)
     for day in days:
@@ -146,13 +150,17 @@ def load(
             for file in day_files:  # registered meanwhile by another run: validate it now
                 if file.id not in validated:
                     validated.update(_validate([file]))
-            done = day_load.load_day(connection, [validated[f.id] for f in day_files], _now())
+            version = in_force.version_for_new_cases(connection, _now())
+            versions.add(version)
+            done = day_load.load_day(
+                connection, [validated[f.id] for f in day_files], _now(), rules_version=version
+            )
             pending = files.files_to_classify(connection, day)  # finished before this version
             if done.resent:  # a case a re-sent record points at may lack its classification
                 pending += [f.id for f in day_files]
             if pending:
                 classified += classifications.classify_cases(
-                    connection, classify, RULES_VERSION, _now(), pending
+                    connection, partial(classify, rules_version=version), version, _now(), pending
                 )
                 files.mark_classified(connection, pending, _now())
             # The first day looks at every case (catching up what an older version or a
@@ -205,7 +213,7 @@ def load(
         asset_key="case_classifications",
         metadata={
             "dagster/row_count": classified,
-            "rules_version": RULES_VERSION,
+            "rules_version": ", ".join(sorted(versions)),
             "follow_up_items_opened": opened,
             "follow_up_items_reopened": reopened,
         },

@@ -5,10 +5,11 @@ import os
 
 import dagster as dg
 
-from pipeline.classify import RULES_VERSION
+from pipeline.classify.versions import NEWEST
 from pipeline.defs.partitions import intake_days
 from pipeline.defs.resources import IntakeDatabase
 from pipeline.load import classifications, files, integrity
+from pipeline.rules_change import in_force
 
 DEFAULT_MAX_QUARANTINE_RATE = 0.05
 """Above this share of quarantined records a day's data deserves a look (a warning)."""
@@ -54,12 +55,13 @@ def every_case_classified_with_current_rules(
     context: dg.AssetCheckExecutionContext, database: IntakeDatabase
 ) -> dg.AssetCheckResult:
     """Every case the day's newly classified files brought is classified, for its current
-    version, by the rule set in force."""
+    version, by the rule set in force in the database."""
     with database.engine.connect() as connection:
+        version = in_force.in_force(connection) or NEWEST
         file_ids = files.files_to_count(connection, _days(context))
-        stale = classifications.stale_count(connection, RULES_VERSION, file_ids)
+        stale = classifications.stale_count(connection, version, file_ids)
     return dg.AssetCheckResult(
-        passed=stale == 0, metadata={"unclassified_or_stale": stale, "rules_version": RULES_VERSION}
+        passed=stale == 0, metadata={"unclassified_or_stale": stale, "rules_version": version}
     )
 
 

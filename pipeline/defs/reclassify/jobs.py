@@ -1,27 +1,31 @@
-"""Re-classify every case whose classification is stale, then rebuild the daily counts."""
+"""Re-classify every case whose classification is stale (made for an older case version or by
+another rule set than the one approved and in force), then rebuild the daily counts."""
 
 import datetime as dt
+from functools import partial
 
 import dagster as dg
 
 from pipeline.aggregate import daily_counts
-from pipeline.classify import RULES_VERSION, classify
+from pipeline.classify import classify
 from pipeline.defs.resources import IntakeDatabase
 from pipeline.follow_up import items
 from pipeline.follow_up.policy import DuePolicy
 from pipeline.load import classifications, files, locks
+from pipeline.rules_change import in_force
 
 
 @dg.op(description="Classify, by the rule set in force, every case not yet classified by it.")
 def reclassify_stale_cases(context: dg.OpExecutionContext, database: IntakeDatabase) -> int:
     with locks.write_transaction(database.engine, shared=True) as connection:
-        stale = classifications.stale_count(connection, RULES_VERSION)
+        version = in_force.version_for_new_cases(connection, dt.datetime.now(dt.UTC))
+        stale = classifications.stale_count(connection, version)
         done = classifications.classify_cases(
-            connection, classify, RULES_VERSION, dt.datetime.now(dt.UTC)
+            connection, partial(classify, rules_version=version), version, dt.datetime.now(dt.UTC)
         )
         items.open_due_items(connection, DuePolicy.from_environment(), dt.datetime.now(dt.UTC))
-    context.log.info(f"{stale} stale classifications; {done} cases classified by {RULES_VERSION}")
-    context.add_output_metadata({"cases_classified": done, "rules_version": RULES_VERSION})
+    context.log.info(f"{stale} stale classifications; {done} cases classified by {version}")
+    context.add_output_metadata({"cases_classified": done, "rules_version": version})
     return done
 
 
@@ -33,6 +37,6 @@ def rebuild_daily_counts(context: dg.OpExecutionContext, database: IntakeDatabas
     context.add_output_metadata({"count_rows": rows})
 
 
-@dg.job(description="Re-classify every stale case by the current rule set; counts follow.")
+@dg.job(description="Re-classify every stale case by the rule set in force; counts follow.")
 def reclassify_job() -> None:
     rebuild_daily_counts(reclassify_stale_cases())
