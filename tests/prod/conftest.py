@@ -18,10 +18,10 @@ from sqlalchemy import Engine, create_engine, text
 
 from db import migrate
 from db.engine import make_engine
+from deploy.graphql import ACTIVE, Dagster, wait_for
 from deploy.topology import Config, Topology, TopologyError, free_port
 from tests.conftest import IN_CI
 from tests.pg_server import PostgresServer
-from tests.prod.graphql import ACTIVE, Dagster, wait_for
 
 VISIBILITY_TIMEOUT = 20
 """Seconds before a step a killed worker held goes to another worker (tests' steps are short)."""

@@ -19,13 +19,13 @@ from sqlalchemy import func, select
 
 from db import migrate
 from db.engine import make_engine
+from deploy.graphql import FINISHED, Run, wait_for
 from deploy.topology import worker_name
 from pipeline import run
 from pipeline.defs.ingest.sensors import RANGE_END_TAG, RANGE_START_TAG
 from pipeline.generate import GenerationConfig, OutputFormat, generate
 from pipeline.load.locks import LOCK_NAMESPACE, SHARED_KEY
 from tests.prod.conftest import VISIBILITY_TIMEOUT, Deployment
-from tests.prod.graphql import FINISHED, Run, wait_for
 from tests.reliability.state import (
     ALL_DAYS,
     END,

@@ -1,5 +1,6 @@
-"""The Dagster webserver's GraphQL API, as an operator's script uses it: launch backfills and
-runs, start and stop schedules and sensors, read runs and their event logs."""
+"""The Dagster webserver's GraphQL API as a script uses it (the production topology's tests
+and benchmark): launch backfills and runs, start and stop schedules and sensors, read runs and
+their event logs."""
 
 from __future__ import annotations
 
