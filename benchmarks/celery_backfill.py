@@ -69,12 +69,16 @@ def _timed_chunks(dagster: Dagster, days: list[dt.date], chunk: int) -> list[str
     return run_ids
 
 
-def _fresh_intake(server: PostgresServer, name: str) -> None:
+def _fresh_database(server: PostgresServer, name: str) -> None:
     admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
+
+
+def _fresh_intake(server: PostgresServer, name: str) -> None:
+    _fresh_database(server, name)
     engine = make_engine(server.url(name))
     migrate.upgrade(engine)
     engine.dispose()
@@ -90,7 +94,8 @@ def measure(
     chunk: int,
 ) -> list[tuple[str, float, int, Counter[str]]]:
     """(shape, seconds, runs, steps per worker) for each shape, with `workers` workers."""
-    _fresh_intake(server, f"dagster_{workers}")
+    _fresh_database(server, f"dagster_{workers}")
+    _fresh_intake(server, "intake")
     config = Config(
         var=work / f"workers-{workers}",
         intake_url=server.url("intake"),

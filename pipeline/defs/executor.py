@@ -13,6 +13,7 @@ DEFAULT_CELERY_SETTINGS: Final = "dagster_celery_config"
 """The module of Celery settings the workers load too (deploy/celery/, on PYTHONPATH)."""
 BROKER_ENV: Final = "INTAKE_CELERY_BROKER_URL"
 BACKEND_ENV: Final = "INTAKE_CELERY_BACKEND_URL"
+SETTING_TYPES: Final = (bool, int, float, str, dict, list, tuple)
 
 
 def celery_settings() -> dict[str, Any]:
@@ -20,11 +21,12 @@ def celery_settings() -> dict[str, Any]:
     URLs come from the environment, so no credential is written into a run's configuration)."""
     module = importlib.import_module(os.environ.get(CELERY_SETTINGS_ENV, DEFAULT_CELERY_SETTINGS))
     return {
-        name: getattr(module, name)
-        for name in dir(module)
+        name: value
+        for name, value in vars(module).items()
         if name.islower()
         and not name.startswith("_")
-        and name not in ("broker_url", "result_backend", "os")
+        and isinstance(value, SETTING_TYPES)  # settings, not the modules it imports
+        and name not in ("broker_url", "result_backend")
     }
 
 

@@ -29,12 +29,6 @@ QUIET_SENSORS = ("alerts_after_classification", "alerts_retry_sensor")
 """Off in these tests: their runs would only make them slower (tests/alerts/ covers them)."""
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "tests/prod/" in str(item.fspath):
-            item.add_marker(pytest.mark.prod)
-
-
 def _missing() -> list[str]:
     missing = []
     if shutil.which("redis-server") is None:

@@ -37,6 +37,8 @@ from tests.reliability.state import (
     snapshot,
 )
 
+pytestmark = pytest.mark.prod  # `make test-prod`, not `make test` (a few minutes on their own)
+
 RUN_TIMEOUT = 240
 BOTH_WORKERS = {worker_name(1), worker_name(2)}
 
