@@ -5,7 +5,8 @@
 Seeds the records as `intake bench` does (5 clinics, 2% invalid, CSV), starts a throwaway
 PostgreSQL (tests/pg_server.py), then for each worker count starts deploy/'s topology (Redis,
 code server, daemon, webserver, the workers; at most as many runs at once as workers) and
-times, each on a fresh intake database, from submission to the last run's end:
+times, each on a fresh intake database, from submission to the last run's end (after
+`intake run`'s in-process run of the same days, for reference):
 
 - `one run`: every day in one run (what an asset backfill of the days is: the assets'
   backfill policy is a single run), submitted as an asset backfill to the daemon;
@@ -27,6 +28,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Final
 
+import dagster as dg
 from sqlalchemy import create_engine, text
 
 from db import migrate
@@ -136,6 +138,20 @@ def measure(
     return results
 
 
+def in_process(server: PostgresServer, landing: Path, days: list[dt.date]) -> float:
+    """Seconds for `intake run`'s in-process run of every day (no Celery, no daemon)."""
+    _fresh_intake(server, "intake")
+    started = time.perf_counter()
+    with dg.instance_for_test() as instance:
+        result = run.run_days(
+            days[0], days[-1], landing_dir=landing, database_url=server.url("intake"),
+            instance=instance,
+        )  # fmt: skip
+    if not result.success:
+        raise SystemExit("the in-process run failed")
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=200_000)
@@ -162,6 +178,7 @@ def main() -> None:
     server = start_server()
     load_before = os.getloadavg()[0]
     try:
+        reference = in_process(server, landing, days)
         rows = [
             (workers, *result)
             for workers in (1, 2)
@@ -179,6 +196,10 @@ def main() -> None:
     )
     print("| workers | shape | runs | seconds | records/s | steps per worker |")
     print("|---:|---|---:|---:|---:|---|")
+    print(
+        f"| - | in process (`intake run`) | 1 | {reference:,.1f} | "
+        f"{args.records / reference:,.0f} | - |"
+    )
     for workers, shape, seconds, runs, steps in rows:
         per_worker = ", ".join(f"{n}" for _, n in sorted(steps.items()))
         print(

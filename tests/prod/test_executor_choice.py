@@ -53,7 +53,7 @@ def test_intake_executor_celery_runs_every_job_on_celery_with_the_workers_settin
 
 def test_an_unknown_executor_is_refused_naming_the_choices(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("INTAKE_EXECUTOR", "k8s")
-    with pytest.raises(Exception, match="executor.py") as raised:
+    with pytest.raises(Exception, match=r"executor\.py") as raised:
         run.definitions()
     cause = raised.value.__cause__ or raised.value.__context__
     assert "INTAKE_EXECUTOR='k8s'" in str(cause)
