@@ -16,12 +16,13 @@ DB ?= sqlite postgres
 
 DEMO_ADMIN ?= demo-admin
 
-.PHONY: demo test lint typecheck pytest install migrate seed pipeline dashboard demo-admin bench fuzz clean
+.PHONY: demo test lint typecheck pytest install migrate seed pipeline dashboard demo-admin bench fuzz clean \
+	prod-up prod-down test-prod
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,prod]'
 	touch $(STAMP)
 
 install: $(STAMP) ## create .venv and install the project with its dev tools
@@ -62,7 +63,16 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP)
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto -m "not prod"
+
+test-prod: $(STAMP) ## the production topology's tests (Celery, daemon, PostgreSQL, Redis): a few minutes
+	$(BIN)/pytest -m prod -p no:xdist tests/prod
+
+prod-up: $(STAMP) ## the production topology of deploy/ on 127.0.0.1, data under var/prod/ (docs/deploy.md)
+	$(BIN)/python -m deploy.local up
+
+prod-down: $(STAMP) ## stop what prod-up started and delete var/prod/
+	$(BIN)/python -m deploy.local down
 
 test: lint typecheck pytest ## everything the project checks
 

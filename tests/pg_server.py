@@ -136,11 +136,15 @@ class PostgresServer:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_server() -> PostgresServer:
-    """Start a throwaway server, as the `postgres` user when running as root."""
+def start_server(root: Path | None = None, port: int | None = None) -> PostgresServer:
+    """Start a throwaway server, as the `postgres` user when running as root; its files go in
+    `root` (a new, empty directory; default: a temporary one)."""
     bindir = find_bindir()
     run_as: str | None = None
-    root = Path(tempfile.mkdtemp(prefix="intake-pg-"))
+    if root is None:
+        root = Path(tempfile.mkdtemp(prefix="intake-pg-"))
+    else:
+        root.mkdir(parents=True)
     if os.geteuid() == 0:
         try:
             user = pwd.getpwnam("postgres")
@@ -151,7 +155,7 @@ def start_server() -> PostgresServer:
         os.chown(root, user.pw_uid, user.pw_gid)
         root.chmod(0o700)
         run_as = "postgres"
-    server = PostgresServer(bindir=bindir, root=root, port=_free_port(), run_as=run_as)
+    server = PostgresServer(bindir=bindir, root=root, port=port or _free_port(), run_as=run_as)
     try:
         server.start()
     except PostgresUnavailableError:
