@@ -213,6 +213,20 @@ def require_newest_schema(engine: Engine) -> None:
         raise problem
 
 
+def engine_at_newest_schema(url: str | None) -> Engine:
+    """An engine on the database at `url` (default DATABASE_URL) if its schema is the newest;
+    else the problem, saying what to run (the engine is disposed of)."""
+    from db.engine import make_engine
+
+    engine = make_engine(url)
+    try:
+        require_newest_schema(engine)
+    except Exception:
+        engine.dispose()
+        raise
+    return engine
+
+
 def _known_revision(revision: str) -> bool:
     """Whether the code has a migration named `revision`."""
     from alembic.script import ScriptDirectory

@@ -13,7 +13,6 @@ import typer
 from sqlalchemy import Engine
 
 from db import problems
-from db.engine import make_engine
 from pipeline.classify.versions import NEWEST, UnknownRulesVersionError
 from pipeline.cli.db_commands import UrlOption
 from pipeline.cli.errors import ExitCode, fail
@@ -28,14 +27,7 @@ DEFAULT_REPORT_DIR = Path("var")
 
 
 def _engine(url: str | None) -> Engine:
-    """An engine on a database at the newest schema; else the problem, saying what to run."""
-    engine = make_engine(url)
-    try:
-        problems.require_newest_schema(engine)
-    except Exception:
-        engine.dispose()
-        raise
-    return engine
+    return problems.engine_at_newest_schema(url)
 
 
 @app.command()

@@ -8,7 +8,6 @@ import typer
 from sqlalchemy import Engine
 
 from db import problems, users
-from db.engine import make_engine
 from db.models import ROLES
 from pipeline.cli.errors import ExitCode, fail
 
@@ -25,14 +24,7 @@ UrlOption = Annotated[
 
 
 def _engine(url: str | None) -> Engine:
-    """An engine on a database at the newest schema; else the problem, saying what to run."""
-    engine = make_engine(url)
-    try:
-        problems.require_newest_schema(engine)
-    except Exception:
-        engine.dispose()
-        raise
-    return engine
+    return problems.engine_at_newest_schema(url)
 
 
 @app.command()
