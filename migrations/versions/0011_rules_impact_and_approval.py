@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
-from db.checks import allowed_values_checks
+from db.migration_ops import allow_audit_events
 
 revision: str = "0011"
 down_revision: str | None = "0010"
@@ -36,34 +36,7 @@ BEFORE = (
     "case_searched",
 )
 AFTER = (*BEFORE, "rules_approved", "rules_change_opened")
-CHECK = "ck_audit_events_audit_event"
 JSON_DOCUMENT = sa.JSON().with_variant(JSONB(), "postgresql")
-
-
-def _allow(events: tuple[str, ...], existing: tuple[str, ...]) -> None:
-    """The audit events allowed (as migration 0009 does it)."""
-    dialect = op.get_bind().dialect.name
-    (check,) = (
-        c
-        for c in allowed_values_checks("event", events, "audit_event")
-        if c._ddl_if is not None and c._ddl_if.dialect == dialect  # the half for this database
-    )
-    width = max(len(e) for e in events)
-    old_width = max(len(e) for e in existing)
-    sqltext = str(check.sqltext)
-    if dialect == "sqlite":  # a CHECK is changed by rebuilding the table
-        with op.batch_alter_table("audit_events", recreate="always") as batch_op:
-            batch_op.drop_constraint(op.f(CHECK), type_="check")
-            batch_op.alter_column(
-                "event", type_=sa.String(width), existing_type=sa.String(old_width)
-            )
-            batch_op.create_check_constraint(op.f(CHECK), sqltext)
-        return
-    op.drop_constraint(op.f(CHECK), "audit_events", type_="check")
-    op.alter_column(
-        "audit_events", "event", type_=sa.String(width), existing_type=sa.String(old_width)
-    )
-    op.create_check_constraint(op.f(CHECK), "audit_events", sqltext)
 
 
 def upgrade() -> None:
@@ -104,7 +77,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rules_approvals")),
     )
     op.create_index(op.f("ix_rules_approvals_approved_at"), "rules_approvals", ["approved_at"])
-    _allow(AFTER, BEFORE)
+    allow_audit_events(AFTER, BEFORE)
     _take_up_the_version_in_use()
 
 
@@ -145,7 +118,7 @@ def downgrade() -> None:
     op.execute(
         sa.text("DELETE FROM audit_events WHERE event IN ('rules_approved', 'rules_change_opened')")
     )
-    _allow(BEFORE, AFTER)
+    allow_audit_events(BEFORE, AFTER)
     op.drop_index(op.f("ix_rules_approvals_approved_at"), table_name="rules_approvals")
     op.drop_table("rules_approvals")
     op.drop_index(
