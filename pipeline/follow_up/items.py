@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import polars as pl
-from sqlalchemy import Connection, exists, insert, select, update
+from sqlalchemy import Connection, exists, insert, or_, select, update
 
 from db.models import (
     CaseClassification,
@@ -24,7 +24,7 @@ from db.models import (
 from db.needs_correction import unresolved
 from pipeline.contract.outputs import Triage
 from pipeline.follow_up.policy import TRIAGE_RANK, DuePolicy, check_change
-from pipeline.load.bulk import bulk_insert, read_frame
+from pipeline.load.bulk import bulk_insert, one_of, read_frame
 
 ITEMS = table_of(FollowUpItem)
 EVENTS = table_of(FollowUpEvent)
@@ -44,6 +44,18 @@ CANDIDATE_SCHEMA: Final = pl.Schema(
         "landed_at": pl.Datetime("us", "UTC"),
     }
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """The part of the database one pass of `open_due_items` looks at."""
+
+    case_files: Sequence[int] = ()
+    """The cases whose current version came from these files..."""
+    case_ids: Sequence[str] = ()
+    """...and these cases."""
+    record_files: Sequence[int] = ()
+    """The quarantined records of these files."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,18 +98,45 @@ def _insert_items(
     return bulk_insert(connection, ITEMS, items)
 
 
+def open_for_new_cases(
+    connection: Connection, policy: DuePolicy, now: dt.datetime, new_cases: pl.DataFrame
+) -> tuple[int, list[str]]:
+    """Open an item for every urgent or evaluate case of `new_cases` (`intake_id`,
+    `clinic_id`, `triage`, `received_at`: cases the load just inserted and classified in
+    memory), from memory. Returns how many were opened, and the cases that had an item already
+    (`intake rerun` can make a case new again) for `open_due_items` to look at."""
+    candidates = new_cases.filter(pl.col("triage").is_in(FOLLOW_UP_LEVELS)).select(
+        pl.lit("case").alias("subject"),
+        pl.col("intake_id").alias("subject_key"),
+        "clinic_id",
+        pl.col("triage").alias("level"),
+        pl.col("received_at").alias("landed_at"),
+    )
+    if candidates.is_empty():
+        return 0, []
+    had_item = list(
+        connection.execute(
+            select(ITEMS.c.subject_key).where(
+                ITEMS.c.subject == "case",
+                one_of(connection, ITEMS.c.subject_key, candidates["subject_key"].to_list()),
+            )
+        ).scalars()
+    )
+    fresh = candidates.filter(~pl.col("subject_key").is_in(had_item))
+    return _insert_items(connection, fresh, policy, now), had_item
+
+
 def open_due_items(
     connection: Connection,
     policy: DuePolicy,
     now: dt.datetime,
-    file_ids: Sequence[int] | None = None,
+    scope: Scope | None = None,
 ) -> Opened:
     """Open an item for every urgent or evaluate case, and every quarantined record whose red
     flag is unresolved, that has none; reopen a case's item when its triage rose since the item
     was opened (a lowered triage leaves the item as it is). Run in the classifying transaction.
-    With `file_ids`, only the cases whose current version and the records those files brought
-    are looked at (what a day's load classified and quarantined), not every case."""
-    if file_ids is not None and not file_ids:
+    With `scope`, only its cases and records are looked at, not every case."""
+    if scope is not None and not (scope.case_files or scope.case_ids or scope.record_files):
         return Opened(0, 0)
     has_item = exists().where(ITEMS.c.subject == "case", ITEMS.c.subject_key == CASES.c.intake_id)
     cases = read_frame(
@@ -110,7 +149,7 @@ def open_due_items(
         )
         .select_from(CASES.join(CLASSIFICATIONS))
         .where(CLASSIFICATIONS.c.triage.in_(FOLLOW_UP_LEVELS), ~has_item)
-        .where(*_scope(CASES.c.file_id, file_ids)),
+        .where(*_cases_in(connection, scope)),
         pl.Schema({n: t for n, t in CANDIDATE_SCHEMA.items() if n != "subject"}),
     ).with_columns(pl.lit("case").alias("subject"))
     key = QUARANTINE.c.id.cast(ITEMS.c.subject_key.type)
@@ -121,7 +160,7 @@ def open_due_items(
             key.label("subject_key"),
             QUARANTINE.c.clinic_id,
             QUARANTINE.c.quarantined_at.label("landed_at"),
-        ).where(unresolved(), ~has_record_item, *_scope(QUARANTINE.c.file_id, file_ids)),
+        ).where(unresolved(), ~has_record_item, *_records_in(scope)),
         pl.Schema(
             {
                 "subject_key": pl.String(),
@@ -140,15 +179,26 @@ def open_due_items(
         policy,
         now,
     )
-    return Opened(opened, _reopen_raised(connection, policy, now, file_ids))
+    return Opened(opened, _reopen_raised(connection, policy, now, scope))
 
 
-def _scope(file_id: Any, file_ids: Sequence[int] | None) -> list[Any]:
-    return [] if file_ids is None else [file_id.in_(file_ids)]
+def _cases_in(connection: Connection, scope: Scope | None) -> list[Any]:
+    if scope is None:
+        return []
+    return [
+        or_(
+            CASES.c.file_id.in_(scope.case_files),
+            one_of(connection, CASES.c.intake_id, scope.case_ids),
+        )
+    ]
+
+
+def _records_in(scope: Scope | None) -> list[Any]:
+    return [] if scope is None else [QUARANTINE.c.file_id.in_(scope.record_files)]
 
 
 def _reopen_raised(
-    connection: Connection, policy: DuePolicy, now: dt.datetime, file_ids: Sequence[int] | None
+    connection: Connection, policy: DuePolicy, now: dt.datetime, scope: Scope | None
 ) -> int:
     raised = connection.execute(
         select(
@@ -167,7 +217,7 @@ def _reopen_raised(
         .where(
             ITEMS.c.level == Triage.EVALUATE.value,
             CLASSIFICATIONS.c.triage == Triage.URGENT.value,
-            *_scope(CASES.c.file_id, file_ids),
+            *_cases_in(connection, scope),
         )
     ).all()
     for row in raised:

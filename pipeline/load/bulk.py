@@ -10,6 +10,8 @@ by one (COPY), so memory stays bounded by the chunk, not by the frame's text for
 from __future__ import annotations
 
 import io
+import json
+from collections.abc import Sequence
 from typing import Any, Final
 
 import polars as pl
@@ -17,6 +19,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    ColumnElement,
     Connection,
     Date,
     DateTime,
@@ -26,7 +29,13 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Table,
+    any_,
+    bindparam,
+    false,
+    func,
+    select,
 )
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.types import TypeEngine
 
 CHUNK_ROWS: Final = 100_000
@@ -115,6 +124,18 @@ def bulk_insert(connection: Connection, table: Table, frame: pl.DataFrame) -> in
         for chunk in ready.iter_slices(CHUNK_ROWS):
             raw.executemany(statement, chunk.iter_rows())
     return frame.height
+
+
+def one_of(connection: Connection, column: ColumnElement[str], values: Sequence[str]) -> Any:
+    """`column IN values` with the values as one bound value, however many there are: a
+    PostgreSQL array, a JSON array SQLite reads with `json_each` (a list of bound values has a
+    limit per statement on both)."""
+    if not values:  # an empty array literal has no type PostgreSQL can infer
+        return false()
+    if connection.dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(String)))
+    listed = func.json_each(bindparam(None, json.dumps(list(values)))).table_valued("value")
+    return column.in_(select(listed.c.value))
 
 
 def _from_storage(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:

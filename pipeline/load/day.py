@@ -13,19 +13,17 @@ again; nothing is staged.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
 import polars as pl
-from sqlalchemy import Connection, String, any_, bindparam, delete, func, select, update
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import Connection, bindparam, delete, select, update
 
 from db.models import CASE_FIELDS, CaseClassification, CaseVersion, IntakeCase, table_of
 from pipeline.classify import classify
 from pipeline.load import files as register
-from pipeline.load.bulk import bulk_insert
+from pipeline.load.bulk import bulk_insert, one_of
 from pipeline.load.decide import STORED_SCHEMA, FileOutcome, decide
 from pipeline.load.quarantine import quarantine_file
 from pipeline.validate import RawBatch, Validated
@@ -40,6 +38,14 @@ CONTENT_COLUMNS: Final = tuple(
     if name not in ("id", "version", "file_id", "received_at")
 )
 CASE_COLUMNS: Final = ("intake_id", *CASE_FIELDS)
+NEW_CASES_SCHEMA: Final = pl.Schema(
+    {
+        "intake_id": pl.String(),
+        "clinic_id": pl.String(),
+        "triage": pl.String(),
+        "received_at": pl.Datetime("us", "UTC"),
+    }
+)
 IDS_PER_QUERY: Final = 5_000
 """Intake ids one lookup binds (bounded lists of bound values)."""
 
@@ -61,8 +67,16 @@ class DayLoad:
     records_in: int
     quarantined: int
     classified: int
-    resent: bool
-    """Some record was on record before the load (its case may need classifying again)."""
+    known_ids: list[str]
+    """The day's intake ids that were on record before the load (re-sent or corrected)."""
+    new_cases: pl.DataFrame
+    """The cases the load inserted, classified in memory: `intake_id`, `clinic_id`, `triage`
+    and `received_at` (when their first version was received)."""
+
+    @property
+    def resent(self) -> bool:
+        """Some record was on record before the load (its case may need classifying again)."""
+        return bool(self.known_ids)
 
 
 def _chunks(values: list[str]) -> Iterator[list[str]]:
@@ -76,12 +90,7 @@ def stored_versions(connection: Connection, intake_ids: list[str]) -> pl.DataFra
     if not intake_ids:
         return pl.DataFrame(schema=STORED_SCHEMA)
     query = select(*(VERSIONS.c[name] for name in STORED_SCHEMA.names()))
-    if connection.dialect.name == "postgresql":
-        ids = bindparam("ids", intake_ids, type_=postgresql.ARRAY(String))
-        query = query.where(VERSIONS.c.intake_id == any_(ids))
-    else:
-        listed = func.json_each(bindparam("ids", json.dumps(intake_ids))).table_valued("value")
-        query = query.where(VERSIONS.c.intake_id.in_(select(listed.c.value)))
+    query = query.where(one_of(connection, VERSIONS.c.intake_id, intake_ids))
     return pl.DataFrame(list(connection.execute(query)), schema=STORED_SCHEMA, orient="row")
 
 
@@ -120,16 +129,19 @@ def _write_cases(connection: Connection, current: pl.DataFrame, now: dt.datetime
 
 def _classify(
     connection: Connection, current: pl.DataFrame, now: dt.datetime, rules_version: str
-) -> int:
+) -> pl.DataFrame:
     """Classify the cases made current, in memory, by `rules_version`, and write their
-    classifications."""
-    if current.is_empty():
-        return 0
+    classifications; returns the new cases' triage (`NEW_CASES_SCHEMA`)."""
     classified = classify(current, rules_version).with_columns(
         current["version"].alias("case_version"), pl.lit(now).alias("classified_at")
     )
     bulk_insert(connection, CLASSIFICATIONS, classified.select(CLASSIFICATIONS.columns.keys()))
-    return classified.height
+    return (
+        current.select("intake_id", "clinic_id", "known", pl.lit(now).alias("received_at"))
+        .with_columns(classified["triage"].cast(pl.String))
+        .filter(~pl.col("known"))
+        .select(NEW_CASES_SCHEMA.names())
+    )
 
 
 def load_day(
@@ -147,13 +159,13 @@ def load_day(
         connection, records["intake_id"].unique().to_list() if records.height else []
     )
     decision = decide(records, stored, file_ids) if records.height else None
-    classified = 0
+    new_cases = pl.DataFrame(schema=NEW_CASES_SCHEMA)
     if decision is not None and decision.new_versions.height:
         versions = decision.new_versions.select(*CONTENT_COLUMNS, "version", "file_id")
         bulk_insert(connection, VERSIONS, versions.with_columns(pl.lit(now).alias("received_at")))
         del versions
         _write_cases(connection, decision.current, now)
-        classified = _classify(connection, decision.current, now, rules_version)
+        new_cases = _classify(connection, decision.current, now, rules_version)
     outcomes = (
         decision.outcomes if decision is not None else [FileOutcome(i, 0, 0, 0) for i in file_ids]
     )
@@ -172,6 +184,7 @@ def load_day(
         outcomes=outcomes,
         records_in=sum(f.result.records_in for f in validated),
         quarantined=sum(f.result.quarantine.height for f in validated),
-        classified=classified,
-        resent=stored.height > 0,
+        classified=decision.current.height if decision is not None else 0,
+        known_ids=stored["intake_id"].unique(maintain_order=True).to_list(),
+        new_cases=new_cases,
     )

@@ -11,18 +11,20 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
-from db.models import CaseVersion, FollowUpEvent, FollowUpItem, table_of
+from db.models import CaseClassification, CaseVersion, FollowUpEvent, FollowUpItem, table_of
 from pipeline import run
-from pipeline.follow_up.items import ChangedMeanwhile, change_state
-from pipeline.follow_up.policy import FollowUpError, check_change
+from pipeline.follow_up.items import ChangedMeanwhile, Opened, change_state, open_due_items
+from pipeline.follow_up.policy import DuePolicy, FollowUpError, check_change
+from pipeline.generate import GenerationConfig, OutputFormat, generate
 from pipeline.load.locks import write_transaction
 from tests.files import csv, line
 
 ITEMS = table_of(FollowUpItem)
 EVENTS = table_of(FollowUpEvent)
 VERSIONS = table_of(CaseVersion)
+CLASSIFICATIONS = table_of(CaseClassification)
 DAY = dt.date(2026, 11, 20)
 NOW = dt.datetime(2026, 11, 21, 9, tzinfo=dt.UTC)
 PERSISTENT = {
@@ -125,6 +127,47 @@ def test_a_run_of_several_days_opens_the_items_of_every_day_not_only_the_first(
         "URGENT-2": ("case", "urgent", "open"),
     }
     assert [v for v in items.values() if v[0] == "correction"] == [("correction", "urgent", "open")]
+
+
+def test_the_items_a_run_opens_from_memory_are_those_a_full_pass_over_the_database_finds(
+    migrated_engine: Engine, tmp_path: Path, instance: dg.DagsterInstance
+) -> None:
+    # New cases get their items from the load's own classification, without reading the cases
+    # back; re-sent and corrected cases and quarantined records are looked up. A full pass
+    # afterwards (as the reclassify job runs it) must find nothing left to open or reopen.
+    landing = tmp_path / "landing"
+    generate(
+        GenerationConfig(
+            records=3_000,
+            days=6,
+            end_date=DAY,
+            clinics=2,
+            seed=5,
+            output_format=OutputFormat.CSV,
+            invalid_rate=0.1,
+            out_dir=landing,
+        )
+    )
+    url = migrated_engine.url.render_as_string(hide_password=False)
+    first, last = run.landing_days(landing) or (DAY, DAY)
+    result = run.run_days(first, last, landing_dir=landing, database_url=url, instance=instance)
+    assert result.success
+    with migrated_engine.connect() as connection:
+        cases_due = connection.execute(
+            select(func.count())
+            .select_from(CLASSIFICATIONS)
+            .where(CLASSIFICATIONS.c.triage.in_(("urgent", "evaluate")))
+        ).scalar_one()
+        landed_as_received = connection.execute(
+            select(func.count())
+            .select_from(ITEMS.join(VERSIONS, ITEMS.c.subject_key == VERSIONS.c.intake_id))
+            .where(ITEMS.c.subject == "case", ITEMS.c.landed_at == VERSIONS.c.received_at)
+        ).scalar_one()
+    items = _items(migrated_engine)
+    assert sum(1 for v in items.values() if v[0] == "case") == cases_due > 0
+    assert landed_as_received == cases_due, "an item's clock starts when its version landed"
+    with write_transaction(migrated_engine) as connection:
+        assert open_due_items(connection, DuePolicy(), NOW) == Opened(0, 0)
 
 
 def test_a_correction_that_raises_the_triage_reopens_the_item_and_one_that_lowers_it_does_not(

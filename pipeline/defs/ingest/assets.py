@@ -155,18 +155,32 @@ def load(
             done = day_load.load_day(
                 connection, [validated[f.id] for f in day_files], _now(), rules_version=version
             )
-            pending = files.files_to_classify(connection, day)  # finished before this version
-            if done.resent:  # a case a re-sent record points at may lack its classification
-                pending += [f.id for f in day_files]
+            day_ids = [f.id for f in day_files]
+            earlier = files.files_to_classify(connection, day)  # finished before this version
+            # A case a re-sent record points at may lack its classification.
+            pending = earlier + (day_ids if done.resent else [])
             if pending:
                 classified += classifications.classify_cases(
                     connection, partial(classify, rules_version=version), version, _now(), pending
                 )
                 files.mark_classified(connection, pending, _now())
-            # The first day looks at every case (catching up what an older version or a
-            # reclassification left without an item); the others at what the day brought.
-            scope = None if day == days[0] else [f.id for f in day_files] + pending
             policy = DuePolicy.from_environment()
+            new_opened, had_item = items.open_for_new_cases(
+                connection, policy, _now(), done.new_cases
+            )
+            opened += new_opened
+            # The first day looks at every case (catching up what an older version or a
+            # reclassification left without an item); the others at the cases on record
+            # before the day (re-sent or corrected), and the day's quarantined records.
+            scope = (
+                None
+                if day == days[0]
+                else items.Scope(
+                    case_files=earlier,
+                    case_ids=done.known_ids + had_item,
+                    record_files=day_ids + earlier,
+                )
+            )
             follow_up = items.open_due_items(connection, policy, _now(), scope)
             fault_point("load:before_commit")
         fault_point("load:after_commit")
