@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import polars as pl
-from sqlalchemy import Connection, exists, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, exists, false, insert, or_, select, update
 
 from db.models import (
     CaseClassification,
@@ -148,10 +148,11 @@ def open_due_items(
             _current_version_received().label("landed_at"),
         )
         .select_from(CASES.join(CLASSIFICATIONS))
-        .where(CLASSIFICATIONS.c.triage.in_(FOLLOW_UP_LEVELS), ~has_item)
-        .where(*_cases_in(connection, scope)),
+        .where(~has_item, *_cases_in(connection, scope))
+        .where(*_triage_is(CLASSIFICATIONS.c.triage.in_(FOLLOW_UP_LEVELS), scope)),
         pl.Schema({n: t for n, t in CANDIDATE_SCHEMA.items() if n != "subject"}),
-    ).with_columns(pl.lit("case").alias("subject"))
+    ).filter(pl.col("level").is_in(FOLLOW_UP_LEVELS))
+    cases = cases.with_columns(pl.lit("case").alias("subject"))
     key = QUARANTINE.c.id.cast(ITEMS.c.subject_key.type)
     has_record_item = exists().where(ITEMS.c.subject == "correction", ITEMS.c.subject_key == key)
     records = read_frame(
@@ -185,12 +186,18 @@ def open_due_items(
 def _cases_in(connection: Connection, scope: Scope | None) -> list[Any]:
     if scope is None:
         return []
-    return [
-        or_(
-            CASES.c.file_id.in_(scope.case_files),
-            one_of(connection, CASES.c.intake_id, scope.case_ids),
-        )
-    ]
+    # Only the parts with values: an empty IN in an OR keeps SQLite from using either index.
+    parts = [CASES.c.file_id.in_(scope.case_files)] if scope.case_files else []
+    if scope.case_ids:
+        parts.append(one_of(connection, CASES.c.intake_id, scope.case_ids))
+    return [or_(*parts)] if parts else [false()]
+
+
+def _triage_is(condition: ColumnElement[bool], scope: Scope | None) -> list[Any]:
+    """`condition` on the triage in SQL for a pass over every case only. With a scope the
+    caller filters the scope's few rows itself: SQLite, without statistics, would rather walk
+    the triage index through every classified case than start from the scope's cases."""
+    return [condition] if scope is None else []
 
 
 def _records_in(scope: Scope | None) -> list[Any]:
@@ -216,13 +223,12 @@ def _reopen_raised(
         )
         .where(
             ITEMS.c.level == Triage.EVALUATE.value,
-            CLASSIFICATIONS.c.triage == Triage.URGENT.value,
+            *_triage_is(CLASSIFICATIONS.c.triage == Triage.URGENT.value, scope),
             *_cases_in(connection, scope),
         )
     ).all()
+    raised = [row for row in raised if TRIAGE_RANK[row.triage] > TRIAGE_RANK[row.level]]
     for row in raised:
-        if TRIAGE_RANK[row.triage] <= TRIAGE_RANK[row.level]:
-            continue
         landed = row.landed_at if row.landed_at.tzinfo else row.landed_at.replace(tzinfo=dt.UTC)
         connection.execute(
             update(ITEMS)
