@@ -29,11 +29,10 @@ from pipeline.defs.resources import IntakeDatabase, LandingStore
 from pipeline.faults import fault_point
 from pipeline.follow_up import items
 from pipeline.follow_up.policy import DuePolicy
-from pipeline.load import classifications, files, locks, runs
+from pipeline.load import ahead, classifications, files, locks, runs
 from pipeline.load import day as day_load
 from pipeline.load.landing import LandedFile
 from pipeline.rules_change import in_force
-from pipeline.validate import validate_file
 
 GROUP = "intake"
 CASES = table_of(IntakeCase)
@@ -89,15 +88,6 @@ def landed_files(
     )
 
 
-def _validate(day_files: list[files.RegisteredFile]) -> dict[int, day_load.ValidatedFile]:
-    """Read and validate the files (outside any transaction: no lock is held meanwhile)."""
-    validated = {}
-    for file in day_files:
-        result, batch = validate_file(file.path, _now())
-        validated[file.id] = day_load.ValidatedFile(file.id, result, batch)
-    return validated
-
-
 @dg.multi_asset(
     name="load",
     specs=[
@@ -142,61 +132,65 @@ def load(
     versions: set[str] = set()
     reasons: list[pl.DataFrame] = []
     days = _days(context)
-    for day in days:
-        with database.engine.connect() as connection:
-            validated = _validate(files.files_of_day(connection, day, ("landed",)))
-        with locks.write_transaction(database.engine, day, shared=True) as connection:
-            day_files = files.files_of_day(connection, day, ("landed",))
-            for file in day_files:  # registered meanwhile by another run: validate it now
-                if file.id not in validated:
-                    validated.update(_validate([file]))
-            version = in_force.version_for_new_cases(connection, _now())
-            versions.add(version)
-            done = day_load.load_day(
-                connection, [validated[f.id] for f in day_files], _now(), rules_version=version
-            )
-            day_ids = [f.id for f in day_files]
-            earlier = files.files_to_classify(connection, day)  # finished before this version
-            # A case a re-sent record points at may lack its classification.
-            pending = earlier + (day_ids if done.resent else [])
-            if pending:
-                classified += classifications.classify_cases(
-                    connection, partial(classify, rules_version=version), version, _now(), pending
+    with ahead.validated_ahead(database.engine, days) as validated_days:
+        for day, validated in validated_days:
+            with locks.write_transaction(database.engine, day, shared=True) as connection:
+                day_files = files.files_of_day(connection, day, ("landed",))
+                for file in day_files:  # registered meanwhile by another run: validate it now
+                    if file.id not in validated:
+                        validated.update(ahead.validate_files([file]))
+                version = in_force.version_for_new_cases(connection, _now())
+                versions.add(version)
+                done = day_load.load_day(
+                    connection, [validated[f.id] for f in day_files], _now(), rules_version=version
                 )
-                files.mark_classified(connection, pending, _now())
-            policy = DuePolicy.from_environment()
-            new_opened, had_item = items.open_for_new_cases(
-                connection, policy, _now(), done.new_cases
-            )
-            opened += new_opened
-            # The first day looks at every case (catching up what an older version or a
-            # reclassification left without an item); the others at the cases on record
-            # before the day (re-sent or corrected), and the day's quarantined records.
-            scope = (
-                None
-                if day == days[0]
-                else items.Scope(
-                    case_files=earlier,
-                    case_ids=done.known_ids + had_item,
-                    record_files=day_ids + earlier,
+                day_ids = [f.id for f in day_files]
+                earlier = files.files_to_classify(connection, day)  # finished before this version
+                # A case a re-sent record points at may lack its classification.
+                pending = earlier + (day_ids if done.resent else [])
+                if pending:
+                    classified += classifications.classify_cases(
+                        connection,
+                        partial(classify, rules_version=version),
+                        version,
+                        _now(),
+                        pending,
+                    )
+                    files.mark_classified(connection, pending, _now())
+                policy = DuePolicy.from_environment()
+                new_opened, had_item = items.open_for_new_cases(
+                    connection, policy, _now(), done.new_cases
                 )
+                opened += new_opened
+                # The first day looks at every case (catching up what an older version or a
+                # reclassification left without an item); the others at the cases on record
+                # before the day (re-sent or corrected), and the day's quarantined records.
+                scope = (
+                    None
+                    if day == days[0]
+                    else items.Scope(
+                        case_files=earlier,
+                        case_ids=done.known_ids + had_item,
+                        record_files=day_ids + earlier,
+                    )
+                )
+                follow_up = items.open_due_items(connection, policy, _now(), scope)
+                fault_point("load:before_commit")
+            fault_point("load:after_commit")
+            records_in += done.records_in
+            quarantined += done.quarantined
+            classified += done.classified
+            opened += follow_up.opened
+            reopened += follow_up.reopened
+            for outcome in done.outcomes:
+                loaded += outcome.loaded
+                unchanged += outcome.unchanged
+                corrected += outcome.corrected
+            reasons.extend(
+                validated[f.id].result.quarantine.select("line_number", "reasons")
+                for f in day_files
             )
-            follow_up = items.open_due_items(connection, policy, _now(), scope)
-            fault_point("load:before_commit")
-        fault_point("load:after_commit")
-        records_in += done.records_in
-        quarantined += done.quarantined
-        classified += done.classified
-        opened += follow_up.opened
-        reopened += follow_up.reopened
-        for outcome in done.outcomes:
-            loaded += outcome.loaded
-            unchanged += outcome.unchanged
-            corrected += outcome.corrected
-        reasons.extend(
-            validated[f.id].result.quarantine.select("line_number", "reasons") for f in day_files
-        )
-        del validated
+            del validated
     examples = pl.concat(reasons) if reasons else pl.DataFrame()
     yield dg.MaterializeResult(
         asset_key="validated_records",
