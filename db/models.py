@@ -226,7 +226,6 @@ class IntakeCase(Base):
             ["intake_id", "version"], ["case_versions.intake_id", "case_versions.version"]
         ),
         Index(None, "intake_date", "clinic_id"),
-        Index(None, "clinic_id", "intake_date"),
         Index(None, "file_id"),
     )
 
@@ -373,11 +372,9 @@ class CaseClassification(Base):
     triage_reasons: Mapped[list[str]] = mapped_column(JsonDocument)
     classified_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
-    __table_args__ = (
-        Index(None, "mechanism"),
-        Index(None, "triage"),
-        Index(None, "rules_version"),
-    )
+    # Only the triage is indexed: the alerts look for urgent cases (a small share); the
+    # mechanism and rule-set version are read in groups of a third of the cases or more.
+    __table_args__ = (Index(None, "triage"),)
 
 
 USERNAME_LENGTH = 128
