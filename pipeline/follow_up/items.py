@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import polars as pl
-from sqlalchemy import ColumnElement, Connection, exists, false, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, exists, insert, select, update
 
 from db.models import (
     CaseClassification,
@@ -138,6 +138,7 @@ def open_due_items(
     With `scope`, only its cases and records are looked at, not every case."""
     if scope is not None and not (scope.case_files or scope.case_ids or scope.record_files):
         return Opened(0, 0)
+    ids = None if scope is None else _case_ids(connection, scope)
     has_item = exists().where(ITEMS.c.subject == "case", ITEMS.c.subject_key == CASES.c.intake_id)
     cases = read_frame(
         connection,
@@ -148,8 +149,8 @@ def open_due_items(
             _current_version_received().label("landed_at"),
         )
         .select_from(CASES.join(CLASSIFICATIONS))
-        .where(~has_item, *_cases_in(connection, scope))
-        .where(*_triage_is(CLASSIFICATIONS.c.triage.in_(FOLLOW_UP_LEVELS), scope)),
+        .where(~has_item, *_keys_in(connection, CASES.c.intake_id, ids))
+        .where(*_triage_is(CLASSIFICATIONS.c.triage.in_(FOLLOW_UP_LEVELS), ids)),
         pl.Schema({n: t for n, t in CANDIDATE_SCHEMA.items() if n != "subject"}),
     ).filter(pl.col("level").is_in(FOLLOW_UP_LEVELS))
     cases = cases.with_columns(pl.lit("case").alias("subject"))
@@ -180,24 +181,29 @@ def open_due_items(
         policy,
         now,
     )
-    return Opened(opened, _reopen_raised(connection, policy, now, scope))
+    return Opened(opened, _reopen_raised(connection, policy, now, ids))
 
 
-def _cases_in(connection: Connection, scope: Scope | None) -> list[Any]:
-    if scope is None:
-        return []
-    # Only the parts with values: an empty IN in an OR keeps SQLite from using either index.
-    parts = [CASES.c.file_id.in_(scope.case_files)] if scope.case_files else []
-    if scope.case_ids:
-        parts.append(one_of(connection, CASES.c.intake_id, scope.case_ids))
-    return [or_(*parts)] if parts else [false()]
+def _case_ids(connection: Connection, scope: Scope) -> list[str]:
+    """The intake ids of the scope's cases: its own, and those of the cases of its files."""
+    ids = list(scope.case_ids)
+    if scope.case_files:
+        of_files = select(CASES.c.intake_id).where(CASES.c.file_id.in_(scope.case_files))
+        ids += connection.execute(of_files).scalars()
+    return ids
 
 
-def _triage_is(condition: ColumnElement[bool], scope: Scope | None) -> list[Any]:
+def _keys_in(connection: Connection, key: ColumnElement[str], ids: list[str] | None) -> list[Any]:
+    """`key` among the scope's intake ids (no condition for a pass over every case). The ids
+    go in as one list the database starts from, through the key's unique index."""
+    return [] if ids is None else [one_of(connection, key, ids)]
+
+
+def _triage_is(condition: ColumnElement[bool], ids: list[str] | None) -> list[Any]:
     """`condition` on the triage in SQL for a pass over every case only. With a scope the
     caller filters the scope's few rows itself: SQLite, without statistics, would rather walk
     the triage index through every classified case than start from the scope's cases."""
-    return [condition] if scope is None else []
+    return [condition] if ids is None else []
 
 
 def _records_in(scope: Scope | None) -> list[Any]:
@@ -205,7 +211,7 @@ def _records_in(scope: Scope | None) -> list[Any]:
 
 
 def _reopen_raised(
-    connection: Connection, policy: DuePolicy, now: dt.datetime, scope: Scope | None
+    connection: Connection, policy: DuePolicy, now: dt.datetime, ids: list[str] | None
 ) -> int:
     raised = connection.execute(
         select(
@@ -223,8 +229,9 @@ def _reopen_raised(
         )
         .where(
             ITEMS.c.level == Triage.EVALUATE.value,
-            *_triage_is(CLASSIFICATIONS.c.triage == Triage.URGENT.value, scope),
-            *_cases_in(connection, scope),
+            *_triage_is(CLASSIFICATIONS.c.triage == Triage.URGENT.value, ids),
+            # On the items' key: PostgreSQL otherwise walks every evaluate item first.
+            *_keys_in(connection, ITEMS.c.subject_key, ids),
         )
     ).all()
     raised = [row for row in raised if TRIAGE_RANK[row.triage] > TRIAGE_RANK[row.level]]
