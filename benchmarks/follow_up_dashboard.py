@@ -30,7 +30,7 @@ import dagster as dg
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from dashboards.bench import report
+from benchmarks.overview_dashboard import report
 from dashboards.session import SignedIn
 from db import migrate, users
 from db.engine import make_engine
