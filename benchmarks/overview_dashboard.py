@@ -105,12 +105,13 @@ def load(engine: Engine, counts: pl.DataFrame) -> None:
         users.add_user(connection, BENCH_ADMIN, "admin", None)
 
 
-def _timed(action: Callable[[], AppTest]) -> tuple[float, AppTest]:
+def timed(action: Callable[[], AppTest]) -> tuple[float, AppTest]:
+    """Seconds `action` took to render a page, and the page; an exception on it stops here."""
     start = time.perf_counter()
     at = action()
     elapsed = time.perf_counter() - start
     if at.exception:
-        raise RuntimeError(f"the Overview failed: {at.exception[0].message}")
+        raise RuntimeError(f"the page failed: {at.exception[0].message}")
     return elapsed, at
 
 
@@ -124,10 +125,10 @@ def measure(engine: Engine, first_clinic: str, end: dt.date) -> list[tuple[str, 
     """(what, seconds, target) for each timed render of the Overview."""
     os.environ["DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
     results: list[tuple[str, float, float]] = []
-    seconds, _ = _timed(lambda: _overview().run())
+    seconds, _ = timed(lambda: _overview().run())
     results.append(("first render, new process", seconds, FIRST_RENDER_TARGET_S))
     st.cache_data.clear()
-    seconds, at = _timed(lambda: _overview().run())
+    seconds, at = timed(lambda: _overview().run())
     results.append(("first render, new session, empty cache", seconds, FIRST_RENDER_TARGET_S))
     latest = period_from_widget(at.date_input(key="filter_period").value, (end, end))[1]
     year = (latest - dt.timedelta(days=364), latest)
@@ -150,7 +151,7 @@ def measure(engine: Engine, first_clinic: str, end: dt.date) -> list[tuple[str, 
         ),
     ]
     for what, change in changes:
-        seconds, at = _timed(functools.partial(change, at))
+        seconds, at = timed(functools.partial(change, at))
         results.append((what, seconds, FILTER_CHANGE_TARGET_S))
     return results
 

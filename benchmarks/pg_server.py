@@ -7,7 +7,6 @@ import os
 import pwd
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -18,6 +17,8 @@ from pathlib import Path
 from typing import Final
 
 from sqlalchemy import create_engine, text
+
+from deploy.topology import free_port
 
 SUPERUSER = "intake"
 _DATABASE_NAME: Final = re.compile(r"[a-z_][a-z0-9_]{0,62}")
@@ -43,13 +44,6 @@ def find_bindir() -> Path:
         "PostgreSQL server binaries not found (no initdb/pg_ctl from `pg_config --bindir` or "
         "/usr/lib/postgresql/*/bin); install them with `apt-get install postgresql-15`"
     )
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -151,7 +145,7 @@ def start_server(root: Path | None = None, port: int | None = None) -> PostgresS
         os.chown(root, user.pw_uid, user.pw_gid)
         root.chmod(0o700)
         run_as = "postgres"
-    server = PostgresServer(bindir=bindir, root=root, port=port or _free_port(), run_as=run_as)
+    server = PostgresServer(bindir=bindir, root=root, port=port or free_port(), run_as=run_as)
     try:
         server.start()
     except PostgresUnavailableError:

@@ -13,14 +13,13 @@ import polars as pl
 from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, Table
 from sqlalchemy.engine import make_url
 
-from benchmarks.intake_bench.results import Stopwatch
+from benchmarks.intake_bench.results import Stopwatch, timed_executemany
 from benchmarks.intake_bench.stages import TaskSpec, Timed
 from db.engine import make_engine
 from db.models import CaseVersion, table_of
 from pipeline.load import landing
 
 FLOOR_TABLE: Final = "floor_records"
-FETCH_ROWS: Final = 100_000
 FLOOR_COLUMNS: Final = tuple(
     name for name in table_of(CaseVersion).columns.keys() if name not in ("id", "received_at")
 )
@@ -60,10 +59,7 @@ def floor(spec: TaskSpec) -> Timed:
         cursor = source.execute(f"SELECT {columns} FROM case_versions")
         with watch.timed():
             target.execute("BEGIN")
-        while chunk := cursor.fetchmany(FETCH_ROWS):
-            with watch.timed():
-                target.executemany(insert, chunk)
-            rows += len(chunk)
+        rows += timed_executemany(watch, target, insert, cursor)
         with watch.timed():
             target.execute("COMMIT")
         source.close()

@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from benchmarks.intake_bench import peers
-from benchmarks.intake_bench.results import Stopwatch
+from benchmarks.intake_bench.results import Stopwatch, timed_executemany
 from benchmarks.intake_bench.stages import TaskSpec, Timed
 from db.engine import make_engine
 from db.models import Base, CaseClassification, CaseVersion, IngestedFile, IntakeCase, table_of
@@ -24,7 +24,6 @@ REFERENCE_MODELS: Final[tuple[type[Base], ...]] = (
     CaseClassification,
 )
 """What the references load, in foreign-key order."""
-FETCH_ROWS: Final = 100_000
 COPY_BLOCK_BYTES: Final = 1 << 20
 
 
@@ -59,10 +58,7 @@ def _sqlite_executemany(spec: TaskSpec, tables: list[Table]) -> tuple[float, int
         marks = ", ".join("?" * len(table.columns))
         insert = f"INSERT INTO {table.name} ({columns}) VALUES ({marks})"
         cursor = source.execute(f"SELECT {columns} FROM {table.name}")
-        while chunk := cursor.fetchmany(FETCH_ROWS):
-            with watch.timed():
-                target.executemany(insert, chunk)
-            rows += len(chunk)
+        rows += timed_executemany(watch, target, insert, cursor)
     with watch.timed():
         target.execute("COMMIT")
     source.close()
