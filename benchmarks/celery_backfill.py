@@ -3,7 +3,7 @@
     python -m benchmarks.celery_backfill --records 200000 --days 30 --chunk-days 5
 
 Seeds the records as `intake bench` does (5 clinics, 2% invalid, CSV), starts a throwaway
-PostgreSQL (tests/pg_server.py), then for each worker count starts deploy/'s topology (Redis,
+PostgreSQL (benchmarks/pg_server.py), then for each worker count starts deploy/'s topology (Redis,
 code server, daemon, webserver, the workers; at most as many runs at once as workers) and
 times, each on a fresh intake database, from submission to the last run's end (after
 `intake run`'s in-process run of the same days, for reference):
@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import Final
 
 import dagster as dg
-from sqlalchemy import create_engine, text
 
+from benchmarks.pg_server import PostgresServer, recreate_databases, start_server
 from db import migrate
 from db.engine import make_engine
 from deploy.graphql import FINISHED, Dagster, wait_for
@@ -38,7 +38,6 @@ from deploy.topology import Config, Topology, free_port
 from pipeline import run
 from pipeline.defs.ingest.sensors import RANGE_END_TAG, RANGE_START_TAG
 from pipeline.generate import GenerationConfig, OutputFormat, generate
-from tests.pg_server import PostgresServer, start_server
 
 END: Final = dt.date(2026, 11, 20)
 
@@ -71,16 +70,8 @@ def _timed_chunks(dagster: Dagster, days: list[dt.date], chunk: int) -> list[str
     return run_ids
 
 
-def _fresh_database(server: PostgresServer, name: str) -> None:
-    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-
-
 def _fresh_intake(server: PostgresServer, name: str) -> None:
-    _fresh_database(server, name)
+    recreate_databases(server.url(), name)
     engine = make_engine(server.url(name))
     migrate.upgrade(engine)
     engine.dispose()
@@ -96,7 +87,7 @@ def measure(
     chunk: int,
 ) -> list[tuple[str, float, int, Counter[str]]]:
     """(shape, seconds, runs, steps per worker) for each shape, with `workers` workers."""
-    _fresh_database(server, f"dagster_{workers}")
+    recreate_databases(server.url(), f"dagster_{workers}")
     _fresh_intake(server, "intake")
     config = Config(
         var=work / f"workers-{workers}",

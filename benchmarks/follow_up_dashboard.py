@@ -22,7 +22,7 @@ import datetime as dt
 import os
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
@@ -30,7 +30,7 @@ import dagster as dg
 from sqlalchemy import func, select
 from streamlit.testing.v1 import AppTest
 
-from dashboards.bench import report
+from benchmarks.overview_dashboard import APP, report, timed
 from dashboards.session import SignedIn
 from db import migrate, users
 from db.engine import make_engine
@@ -38,20 +38,10 @@ from db.models import FollowUpItem, IntakeCase
 from pipeline import run
 from pipeline.generate import GenerationConfig, OutputFormat, generate
 
-APP: Final = Path(__file__).resolve().parents[1] / "dashboards" / "app.py"
 FIRST_RENDER_TARGET_S: Final = 2.0
 CHANGE_TARGET_S: Final = 0.5
 RUN_TIMEOUT_S: Final = 300.0
 ADMIN: Final = SignedIn("bench-admin", "admin", "password")
-
-
-def _timed(action: Callable[[], AppTest]) -> tuple[float, AppTest]:
-    start = time.perf_counter()
-    at = action()
-    elapsed = time.perf_counter() - start
-    if at.exception:
-        raise RuntimeError(f"the page failed: {at.exception[0].message}")
-    return elapsed, at
 
 
 def _worklist() -> AppTest:
@@ -64,15 +54,15 @@ def _worklist() -> AppTest:
 def measure(case_id: str) -> list[tuple[str, float, float]]:
     """(what, seconds, target) for each timed render."""
     results: list[tuple[str, float, float]] = []
-    _timed(lambda: _worklist().run())  # imports the pages: not what a user waits for
-    seconds, at = _timed(lambda: _worklist().run())
+    timed(lambda: _worklist().run())  # imports the pages: not what a user waits for
+    seconds, at = timed(lambda: _worklist().run())
     results.append(("worklist: first render, new session", seconds, FIRST_RENDER_TARGET_S))
     (key,) = [d.key for d in at.dataframe if d.key and d.key.startswith("follow_up_table")]
     at.session_state[key] = {"selection": {"rows": [0], "columns": [], "cells": []}}
-    seconds, at = _timed(at.run)
+    seconds, at = timed(at.run)
     results.append(("worklist: a row selected", seconds, CHANGE_TARGET_S))
     (contact,) = [b for b in at.button if b.label == "Mark contacted"]
-    seconds, at = _timed(contact.click().run)
+    seconds, at = timed(contact.click().run)
     if at.warning or not [c for c in at.caption if c.value.startswith("Select rows")]:
         raise RuntimeError("marking the item contacted did not go through")
     results.append(("follow-up: mark contacted, page drawn again", seconds, CHANGE_TARGET_S))
@@ -80,7 +70,7 @@ def measure(case_id: str) -> list[tuple[str, float, float]]:
     case_at.session_state["signed_in"] = ADMIN
     case_at.session_state["case_intake_id"] = case_id
     case_at.run()
-    seconds, case_at = _timed(lambda: case_at.switch_page("app_pages/case.py").run())
+    seconds, case_at = timed(lambda: case_at.switch_page("app_pages/case.py").run())
     if [t.value for t in case_at.title][:1] != [f"Case {case_id}"]:
         raise RuntimeError(f"the case view did not show case {case_id}")
     results.append(("case view: first render", seconds, FIRST_RENDER_TARGET_S))

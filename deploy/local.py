@@ -13,10 +13,8 @@ import subprocess
 import sys
 from typing import Final
 
-from sqlalchemy import create_engine, text
-
+from benchmarks.pg_server import PostgresServer, create_databases, find_bindir, start_server
 from deploy.topology import BIN, PROJECT, Config, Topology
-from tests.pg_server import PostgresServer, find_bindir, start_server
 
 VAR: Final = PROJECT / "var" / "prod"
 STATE: Final = VAR / "topology.json"
@@ -32,11 +30,7 @@ def up() -> None:
         sys.exit(f"already up ({STATE}); `make prod-down` first")
     VAR.mkdir(parents=True, exist_ok=True)
     server = start_server(PG_ROOT, _port("PROD_PG_PORT", 55432))
-    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        for database in ("intake", "dagster"):
-            connection.execute(text(f"CREATE DATABASE {database}"))
-    admin.dispose()
+    create_databases(server.url(), "intake", "dagster")
     landing = VAR / "landing"
     subprocess.run(
         [str(BIN / "intake"), "seed", "--records", "6000", "--days", "14", "--clinics", "4",

@@ -1,7 +1,7 @@
 """Shared fixtures: a fresh database on SQLite and on a real PostgreSQL server.
 
 Tests that take `database_url`, `engine` or `migrated_engine` run once per database. The
-PostgreSQL server is started by the tests themselves (tests/pg_server.py). Outside CI a
+PostgreSQL server is started by the tests themselves (benchmarks/pg_server.py). Outside CI a
 machine without PostgreSQL skips those runs with a message that says how to enable them;
 under CI=true that is a failure, never a skip.
 """
@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from benchmarks.pg_server import PostgresServer, PostgresUnavailableError, start_server
 from db import migrate
 from db.engine import make_engine
-from tests.pg_server import PostgresServer, PostgresUnavailableError, start_server
 from tests.reliability.hostile import tried_summary
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from pathlib import Path
 from typing import Any
 
 import polars as pl
+from sqlalchemy import Engine
 
+from pipeline.classify import RULES_VERSION
 from pipeline.contract.schema import RECORD_SCHEMA
+from pipeline.load import day as day_load
+from pipeline.load import files
+from pipeline.load.decide import FileOutcome
+from pipeline.load.landing import LandedFile
+from pipeline.validate import MALFORMED_SCHEMA, RAW_RECORD_SCHEMA, RawBatch, Validated
+from pipeline.validate.rules import QUARANTINE_SCHEMA
 
 BASE_RECORD: dict[str, Any] = {
     "intake_id": "INT-0001",
@@ -64,3 +73,19 @@ def valid_frame(records: list[dict[str, Any]]) -> pl.DataFrame:
             "content_hash", [hashlib.sha256(c.encode()).hexdigest() for c in content], pl.String
         ),
     )
+
+
+def load_files(
+    engine: Engine, sent: dict[str, list[dict[str, Any]]], now: dt.datetime
+) -> list[FileOutcome]:
+    """Register and load one day's files (name: records), as the pipeline does."""
+    no_quarantine = pl.DataFrame(schema=QUARANTINE_SCHEMA)
+    read = RawBatch(pl.DataFrame(schema=RAW_RECORD_SCHEMA), pl.DataFrame(schema=MALFORMED_SCHEMA))
+    with engine.begin() as conn:
+        validated = []
+        for name, records in sent.items():
+            landed = LandedFile(Path(name), "clinic_north", dt.date(2026, 11, 20), name * 2, 100)
+            (registered,) = files.register(conn, [landed], now).new
+            result = Validated(valid_frame(records), no_quarantine)
+            validated.append(day_load.ValidatedFile(registered.id, result, read))
+        return day_load.load_day(conn, validated, now, rules_version=RULES_VERSION).outcomes

@@ -21,6 +21,7 @@ from db.models import (
     IntakeCase,
     PipelineRun,
 )
+from tests.factories import record
 
 REFUSED = (IntegrityError, DataError)
 """How a database refuses a row: a broken constraint, or a value its column cannot hold."""
@@ -46,32 +47,10 @@ def _file(engine: Engine, **overrides: Any) -> int:
 
 
 def _case(file_id: int, **overrides: Any) -> dict[str, Any]:
-    return {
-        "intake_id": "INT-0001",
-        "version": 1,
-        "file_id": file_id,
-        "updated_at": NOW,
-        "clinic_id": "clinic_north",
-        "intake_at": NOW,
-        "intake_date": NOW.date(),
-        "patient_ref": "P_000123",
-        "age_years": 54,
-        "sex": "female",
-        "knee_injury": "meniscal_tear",
-        "knee_side": "left",
-        "injury_date": dt.date(2026, 10, 1),
-        "knee_instability": False,
-        "knee_effusion": True,
-        "hip_pain_side": "left",
-        "hip_pain_onset_date": dt.date(2026, 10, 20),
-        "hip_pain_location": "deep_diffuse",
-        "pain_score": 5,
-        "pain_trend": "stable",
-        "antalgic_gait": False,
-        "weight_bearing": "full",
-        "rest_tried": True,
-        "content_hash": "a" * 64,
-    } | overrides
+    """A valid case version row: the tests' base record with its version, file and hash."""
+    base = record()
+    key = {"version": 1, "file_id": file_id, "updated_at": NOW, "content_hash": "a" * 64}
+    return base | key | {"intake_date": base["intake_at"].date()} | overrides
 
 
 def _current(row: dict[str, Any]) -> dict[str, Any]:

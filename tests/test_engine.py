@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
+from benchmarks.pg_server import PostgresServer
 from db.engine import (
     DEFAULT_DATABASE_URL,
     SQLITE_CACHE_KIB,
@@ -15,7 +16,6 @@ from db.engine import (
     make_engine,
     writer_engine,
 )
-from tests.pg_server import PostgresServer
 
 
 def test_without_database_url_the_default_is_a_sqlite_file_under_var(

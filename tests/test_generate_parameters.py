@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
 
 from pipeline.contract import FIELDS_BY_NAME, OPTIONAL_FIELDS, Rule
@@ -15,8 +13,7 @@ from pipeline.generate import parameters as p
 from pipeline.generate.defects import DEFECTS, DefectKind
 from pipeline.generate.parameters import Presentation
 from tests.intake_checks import RawRecord, broken_rules
-
-_NOW = datetime(2026, 6, 30, tzinfo=UTC)
+from tests.records import NOW, record
 
 RATE_TABLES: dict[str, tuple[dict[Presentation, tuple[float, ...]], int]] = {
     "knee injury": (p.KNEE_INJURY_BY_PRESENTATION, len(KNEE_INJURIES)),
@@ -66,20 +63,9 @@ def test_mechanism_shares_and_defect_weights_are_complete() -> None:
 
 def _one_bad_field(field: str, value: str) -> set[str]:
     """The rules the contract checker sees broken in a valid record with one value replaced."""
-    values: dict[str, str | None] = {
-        "intake_id": "x-1", "clinic_id": "clinic_x", "intake_at": "2026-01-02T10:00:00Z",
-        "patient_ref": "PT1", "age_years": "40", "sex": "female", "knee_injury": "contusion",
-        "knee_side": "left", "injury_date": "2026-01-01", "knee_instability": "false",
-        "knee_effusion": None, "hip_pain_side": "left", "hip_pain_onset_date": "2026-01-01",
-        "hip_pain_location": "groin", "pain_score": "4", "pain_trend": "stable",
-        "worse_with_walking": None, "antalgic_gait": "true", "trendelenburg_sign": None,
-        "trochanteric_tenderness": None, "hip_rom": None, "hip_provocation": None,
-        "knee_provocation_reproduces_hip_pain": None, "femoral_rotation": None,
-        "knee_alignment": None, "weight_bearing": "full", "temperature_c": None,
-        "fever_reported": None, "rest_tried": "true", "notes": None,
-    }  # fmt: skip
-    assert broken_rules(RawRecord("intake_x.csv", 2, values, ""), _NOW) == set()
-    return broken_rules(RawRecord("intake_x.csv", 2, {**values, field: value}, ""), _NOW)
+    values = record()
+    assert broken_rules(RawRecord("intake_x.csv", 2, values, ""), NOW) == set()
+    return broken_rules(RawRecord("intake_x.csv", 2, {**values, field: value}, ""), NOW)
 
 
 def test_every_bad_value_breaks_the_rule_its_defect_names() -> None:

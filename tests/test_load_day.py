@@ -5,10 +5,8 @@ every file's counts add up. Each record is written once: nothing is staged."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
-import polars as pl
 import pytest
 from sqlalchemy import Engine, func, select
 
@@ -20,33 +18,14 @@ from db.models import (
     table_of,
 )
 from pipeline.classify import RULES_VERSION, classify
-from pipeline.load import day as day_load
-from pipeline.load import files
 from pipeline.load.decide import FileOutcome
-from pipeline.load.landing import LandedFile
-from pipeline.validate import MALFORMED_SCHEMA, RAW_RECORD_SCHEMA, RawBatch, Validated
-from pipeline.validate.rules import QUARANTINE_SCHEMA
-from tests.factories import record, valid_frame
+from tests.factories import load_files, record, valid_frame
 
 NOW = dt.datetime(2026, 11, 21, 6, 0, tzinfo=dt.UTC)
-NO_QUARANTINE = pl.DataFrame(schema=QUARANTINE_SCHEMA)
-READ = RawBatch(pl.DataFrame(schema=RAW_RECORD_SCHEMA), pl.DataFrame(schema=MALFORMED_SCHEMA))
-
-
-def _load_files(engine: Engine, sent: dict[str, list[dict[str, Any]]]) -> list[FileOutcome]:
-    """Register and load one day's files (name: records), as the pipeline does."""
-    with engine.begin() as conn:
-        validated = []
-        for name, records in sent.items():
-            landed = LandedFile(Path(name), "clinic_north", dt.date(2026, 11, 20), name * 2, 100)
-            (registered,) = files.register(conn, [landed], NOW).new
-            result = Validated(valid_frame(records), NO_QUARANTINE)
-            validated.append(day_load.ValidatedFile(registered.id, result, READ))
-        return day_load.load_day(conn, validated, NOW, rules_version=RULES_VERSION).outcomes
 
 
 def _load_file(engine: Engine, name: str, records: list[dict[str, Any]]) -> FileOutcome:
-    (outcome,) = _load_files(engine, {name: records})
+    (outcome,) = load_files(engine, {name: records}, NOW)
     return outcome
 
 
@@ -166,12 +145,13 @@ def test_the_load_writes_what_the_rule_set_decides_for_each_current_case(
 def test_a_re_send_in_a_later_file_of_the_same_day_is_unchanged_there(
     migrated_engine: Engine,
 ) -> None:
-    first, second = _load_files(
+    first, second = load_files(
         migrated_engine,
         {
             "a.csv": [record(intake_id="INT-1"), record(intake_id="INT-2")],
             "b.csv": [record(intake_id="INT-1"), record(intake_id="INT-2", pain_score=9)],
         },
+        NOW,
     )
     assert (first.loaded, first.unchanged, first.corrected) == (2, 0, 0)
     assert (second.loaded, second.unchanged, second.corrected) == (0, 1, 1)

@@ -3,22 +3,30 @@ same rows and against the naive ORM approach, and print the table."""
 
 from __future__ import annotations
 
-import os
-import platform
 from contextlib import nullcontext
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Final
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from db.engine import make_engine
-from pipeline.bench.databases import DatabaseKind
-from pipeline.bench.report import ROWS, Ratios, format_table
-from pipeline.bench.runner import BenchConfig, BenchResult, run_benchmark
+from pipeline.cli.errors import ExitCode, fail
 from pipeline.cli.terminal import wants_progress
 from pipeline.generate import MAX_RECORDS
+
+NO_BENCHMARKS: Final = (
+    "intake bench needs the benchmarks package of a source checkout (git clone, then "
+    "pip install -e '.[dev,bench]'); an installed wheel does not ship it"
+)
+
+
+class DatabaseKind(StrEnum):
+    """The database `intake bench` measures."""
+
+    SQLITE = "sqlite"
+    POSTGRES = "postgres"
 
 
 def bench(
@@ -50,6 +58,13 @@ def bench(
     through Dagster (and its re-run on unchanged files), the driver's raw bulk load of the same
     rows and the naive ORM approach, each in a fresh process; print seconds, rows per second,
     peak memory and the ratios. On a terminal it shows which row it is measuring."""
+    try:  # dev tooling, not in the wheel: imported only when the command runs
+        from benchmarks.intake_bench.console import BenchProgress, describe
+        from benchmarks.intake_bench.runner import BenchConfig, run_benchmark
+    except ModuleNotFoundError as error:
+        if (error.name or "").partition(".")[0] != "benchmarks":
+            raise  # a dependency missing inside the benchmarks: its own error says which
+        raise fail(NO_BENCHMARKS, ExitCode.ENVIRONMENT) from None
     config = BenchConfig(
         records=records,
         database=db,
@@ -68,67 +83,3 @@ def bench(
         result = run_benchmark(config, progress=view or (lambda _: None))
     for line in describe(result):
         typer.echo(line)
-
-
-class BenchProgress:
-    """The benchmark's progress on a terminal: the row being measured, rows done of all, and
-    the time so far. Fed by the runner's progress messages ("measuring NAME")."""
-
-    def __init__(self, console: Console) -> None:
-        self.labels = dict(ROWS)
-        self.progress = Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        )
-        self.task = self.progress.add_task("starting", total=len(ROWS))
-        self.measuring: str | None = None
-
-    def __enter__(self) -> BenchProgress:
-        self.progress.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.progress.stop()
-
-    def __call__(self, message: str) -> None:
-        name = message.removeprefix("measuring ")
-        if self.measuring is not None:
-            self.progress.advance(self.task)
-        if name in self.labels:
-            self.measuring = name
-            message = f"measuring: {self.labels[name]}"
-        self.progress.update(self.task, description=message)
-
-
-def describe(result: BenchResult) -> list[str]:
-    """The printed report: what was measured and where, the table, the ratios."""
-    config = result.config
-    before, after = result.load_average
-    return [
-        f"intake bench: {config.records:,} records in {result.files:,} files "
-        f"({config.days} days, {config.clinics} clinics), database {config.database.value}",
-        f"machine: {os.cpu_count()} cores, {platform.machine()}, Python "
-        f"{platform.python_version()}; load average {before:.1f} before, {after:.1f} after",
-        f"generated in {result.generate_seconds:.1f} s (not part of any figure)",
-        "",
-        *format_table(result.measurements),
-        "",
-        *Ratios.of(result.measurements, config.database.value).lines(),
-        "",
-        *(
-            f"{label}: {m.detail}"
-            for task, label in (
-                ("raw_load", "raw bulk load"),
-                ("naive", "naive ORM"),
-                ("floor", "floor"),
-                ("dlt", "dlt merge load"),
-            )
-            if (m := result.measurements.get(task)) is not None
-        ),
-        "peak MiB: VmHWM of the fresh process that ran the row (Python and libraries "
-        "included; a database server's own memory is not)",
-    ]

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.classify.outcomes import as_json_lines, file_outcomes
-from pipeline.validate.read import READERS
+from pipeline.validate.file import READERS
 
 
 class OutputFormat(StrEnum):

@@ -10,9 +10,9 @@ import numpy as np
 
 from pipeline.contract import Mechanism
 from pipeline.generate import clinic_parameters as cp
-from pipeline.generate.arrays import FloatArray, IntArray
 from pipeline.generate.clinic_parameters import ClinicProfile
 from pipeline.generate.parameters import Presentation
+from pipeline.generate.sampling import FloatArray, IntArray
 
 MECHANISM_ORDER: Final = tuple(Mechanism)
 """Mechanisms in the contract's order: the columns of every mechanism share matrix."""

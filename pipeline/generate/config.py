@@ -1,4 +1,5 @@
-"""What a run of the generator is asked to produce, checked before anything is written."""
+"""What a run of the generator is asked to produce (checked before anything is written), and
+where its files go and what they are called (ingestion relies on the names)."""
 
 from __future__ import annotations
 
@@ -61,3 +62,39 @@ class GenerationConfig:
     def start_date(self) -> date:
         """The first day of intake."""
         return self.end_date - timedelta(days=self.days - 1)
+
+
+# Where the files go: one per clinic per sending day, plus `ground_truth.csv` next to them;
+# ingestion reads only files matching `INTAKE_FILE_PATTERNS`, so the truth is never ingested.
+TRUTH_FILE_NAME: Final = "ground_truth.csv"
+"""The ground truth of every record written, one row per record."""
+
+TRUTH_COLUMNS: Final = (
+    "file",
+    "line_number",
+    "intake_id",
+    "record_kind",
+    "valid",
+    "mechanism",
+    "triage",
+    "triage_reasons",
+    "invalid_rules",
+)
+"""Columns of the truth file, in order (see `pipeline.generate.truth` for their meaning)."""
+
+INTAKE_FILE_PATTERNS: Final = ("intake_*.csv", "intake_*.jsonl")
+"""Glob patterns of intake files; anything else in the landing directory is not intake data."""
+
+PARTIAL_FILE_SUFFIX: Final = ".part"
+"""A file is written under a hidden `.{name}.part` name and renamed when complete, so a reader
+watching the directory never sees half a file."""
+
+
+def intake_file_name(clinic_id: str, sending_day: date, output_format: OutputFormat) -> str:
+    """The name of one clinic's file for one day."""
+    return f"intake_{clinic_id}_{sending_day.isoformat()}.{output_format.value}"
+
+
+def partial_file_name(name: str) -> str:
+    """The hidden name a file has while it is being written."""
+    return f".{name}{PARTIAL_FILE_SUFFIX}"

@@ -9,9 +9,16 @@ import numpy as np
 
 from pipeline.contract.fields import FIELDS_BY_NAME, KNEE_INJURIES, PAIN_TRENDS, WEIGHT_BEARING
 from pipeline.generate import parameters as p
-from pipeline.generate.arrays import BoolArray, FloatArray, IntArray
 from pipeline.generate.parameters import NormalCurve, Presentation
-from pipeline.generate.sampling import chance, choose, clipped_normal_int, lognormal_days
+from pipeline.generate.sampling import (
+    BoolArray,
+    FloatArray,
+    IntArray,
+    chance,
+    choose,
+    clipped_normal_int,
+    lognormal_days,
+)
 
 _FRACTURE: Final = KNEE_INJURIES.index("fracture")
 _INJURY_TO_HIP_PAIN_MEDIAN: Final = np.array(

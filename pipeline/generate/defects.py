@@ -2,7 +2,7 @@
 
 A share (`--invalid-rate`) of original records is made invalid. Most get a field-level defect
 (a missing required field, an unknown enum value, ...), a few a second one in another field;
-some have their whole line damaged instead (see `damage`). Records that come back later as
+some have their whole line damaged instead (see `lines`). Records that come back later as
 re-sends or corrections are never made invalid. Each invalid record's `_invalid_rules` names
 every rule it was made to break, as `field:rule` items in contract field order.
 """
@@ -23,12 +23,11 @@ from pipeline.contract.rules import Rule
 from pipeline.generate import bad_values as bad
 from pipeline.generate import columns as col
 from pipeline.generate import messiness as m
-from pipeline.generate.arrays import FloatArray, IntArray
+from pipeline.generate.cases import SECONDS_PER_DAY
 from pipeline.generate.config import OutputFormat
-from pipeline.generate.damage import LineDamage
+from pipeline.generate.lines import LineDamage
 from pipeline.generate.render import date_text, intake_at_text
-from pipeline.generate.sampling import chance, choose
-from pipeline.generate.timing import SECONDS_PER_DAY
+from pipeline.generate.sampling import FloatArray, IntArray, chance, choose
 
 MALFORMED_RULE: Final = f"{RECORD_FIELD}:{Rule.MALFORMED.value}"
 """The truth's rule for a line that cannot be read as a record."""

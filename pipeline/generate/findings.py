@@ -1,4 +1,5 @@
-"""What the examination finds, drawn from distributions that depend on the presentation."""
+"""What the examination finds, drawn from distributions that depend on the presentation, and
+which optional fields are left empty (an exam not done, a temperature not taken)."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from typing import Final
 
 import numpy as np
 
-from pipeline.contract.fields import KNEE_INJURIES
+from pipeline.contract import OPTIONAL_FIELDS
+from pipeline.contract.fields import KNEE_INJURIES, WEIGHT_BEARING
 from pipeline.generate import parameters as p
-from pipeline.generate.arrays import BoolArray, FloatArray, IntArray
+from pipeline.generate.course import Course
 from pipeline.generate.parameters import Presentation
-from pipeline.generate.sampling import chance, choose_by_row
+from pipeline.generate.sampling import BoolArray, FloatArray, IntArray, chance, choose_by_row
 
 BOOLEAN_RATES: Final[dict[str, FloatArray]] = {
     name: np.array(rates) for name, rates in p.BOOLEAN_FINDING_RATES.items()
@@ -67,3 +69,40 @@ def draw_findings(
         name: choose_by_row(rng, shares, presentation) for name, shares in ENUM_SHARES.items()
     }
     return Findings(present=present, value_index=value_index)
+
+
+# Which optional fields are left empty, each for a reason where there is one.
+_FULL_WEIGHT = WEIGHT_BEARING.index("full")
+
+
+def draw_missing(rng: np.random.Generator, course: Course) -> dict[str, BoolArray]:
+    """For each optional field of the contract, True where the record leaves it empty.
+
+    Fields are missed one by one at their own rate, and all hip exam findings together when
+    the hip was not examined at all. Two are missed for a reason: the Trendelenburg test (the
+    patient stands on the bad leg) is skipped far more often when the patient is in pain or
+    not bearing full weight, and the temperature is nearly always taken when the patient looks
+    unwell, often not when the patient looks well.
+    """
+    size = len(course.pain_score)
+    hip_exam_not_done = chance(rng, p.HIP_EXAM_NOT_DONE_SHARE, size)
+    in_pain = (course.pain_score >= p.IN_PAIN_SCORE) | (course.weight_bearing != _FULL_WEIGHT)
+    reasoned = {
+        "trendelenburg_sign": np.where(
+            in_pain,
+            p.TRENDELENBURG_NOT_DONE_IN_PAIN,
+            p.OPTIONAL_FIELD_MISSING_SHARE["trendelenburg_sign"],
+        ),
+        "temperature_c": np.where(
+            course.looks_unwell,
+            p.TEMPERATURE_NOT_TAKEN_WHEN_UNWELL,
+            p.OPTIONAL_FIELD_MISSING_SHARE["temperature_c"],
+        ),
+    }
+    missing: dict[str, BoolArray] = {}
+    for name in OPTIONAL_FIELDS:
+        share = reasoned.get(name, p.OPTIONAL_FIELD_MISSING_SHARE.get(name, 0.0))
+        missing[name] = chance(rng, share, size)
+        if name in p.HIP_EXAM_FIELDS:
+            missing[name] |= hip_exam_not_done
+    return missing

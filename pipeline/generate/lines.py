@@ -1,12 +1,9 @@
-"""Records as lines of text: CSV rows (RFC 4180 quoting) or JSON Lines objects.
-
-Every line ends with a line feed. A CSV cell is quoted only when it holds a comma, a quote or a
-line break; a note with a line break then spans two physical lines. JSON strings are escaped, so
-a JSON Lines record is always exactly one physical line.
-"""
+"""Records as lines of text (CSV rows with RFC 4180 quoting, or JSON Lines objects, one physical
+line each), and the damage that makes a line unreadable as a record."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Final
 
 import polars as pl
@@ -14,9 +11,49 @@ import polars as pl
 from pipeline.contract import FIELD_NAMES, FIELDS
 from pipeline.contract.fields import Field, FieldType
 from pipeline.generate import columns as col
-from pipeline.generate import damage
 from pipeline.generate.config import OutputFormat
-from pipeline.generate.damage import LineDamage
+
+# File-level damage: short CSV rows, a stray unclosed quote (only ever in a file's last record,
+# since an RFC 4180 reader takes everything after it into that cell), JSON lines cut off
+# mid-object. The truth names such a record `_record:malformed`.
+SHORT_ROW_CELLS: Final = (5, 11, 17, 23)
+"""A short row keeps this many leading cells (each choice drops at least one required field)."""
+STRAY_QUOTE_BEFORE_CELL: Final = 3
+"""The stray quote opens the cell with this index (0-based): `patient_ref`."""
+TRUNCATED_LINE_KEEPS: Final = (0.3, 0.95)
+"""A truncated JSON line keeps between these shares of its characters (never the closing `}`)."""
+
+
+class LineDamage(StrEnum):
+    """How a record's line is broken."""
+
+    SHORT_ROW = "short_row"
+    STRAY_QUOTE = "stray_quote"
+    TRUNCATED_LINE = "truncated_line"
+
+
+def short_row(cells: list[pl.Expr], variant: pl.Expr) -> pl.Expr:
+    """The first few cells only, joined as a CSV row (how many: `SHORT_ROW_CELLS[variant]`)."""
+    result = pl.lit(None, dtype=pl.String)
+    for index, keep in enumerate(SHORT_ROW_CELLS):
+        row = pl.concat_str(cells[:keep], separator=",")
+        result = pl.when(variant == index).then(row).otherwise(result)
+    return result
+
+
+def stray_quote_row(cells: list[pl.Expr]) -> pl.Expr:
+    """The row with a quote opening cell `STRAY_QUOTE_BEFORE_CELL` that is never closed."""
+    before = pl.concat_str(cells[:STRAY_QUOTE_BEFORE_CELL], separator=",")
+    after = pl.concat_str(cells[STRAY_QUOTE_BEFORE_CELL:], separator=",")
+    return pl.concat_str(before, pl.lit(',"'), after)
+
+
+def truncated_line(line: pl.Expr, keep_share: pl.Expr) -> pl.Expr:
+    """The line cut after `keep_share` of its characters (at least one, never all)."""
+    length = line.str.len_chars()
+    keep = (length.cast(pl.Float64) * keep_share).floor().cast(pl.Int64).clip(1, length - 1)
+    return line.str.slice(0, keep)
+
 
 LINE_END: Final = "\n"
 _CSV_SPECIAL: Final = [",", '"', "\r", "\n"]
@@ -59,12 +96,12 @@ def _csv_cell(text: pl.Expr, may_need_quotes: bool) -> pl.Expr:
 
 
 def _damaged_csv_line(cells: list[pl.Expr]) -> pl.Expr:
-    variant = (pl.col(col.DAMAGE_SHARE) * len(damage.SHORT_ROW_CELLS)).floor().cast(pl.Int64)
+    variant = (pl.col(col.DAMAGE_SHARE) * len(SHORT_ROW_CELLS)).floor().cast(pl.Int64)
     return (
         pl.when(pl.col(col.DAMAGE) == LineDamage.SHORT_ROW.value)
-        .then(damage.short_row(cells, variant))
+        .then(short_row(cells, variant))
         .when(pl.col(col.DAMAGE) == LineDamage.STRAY_QUOTE.value)
-        .then(damage.stray_quote_row(cells))
+        .then(stray_quote_row(cells))
     )
 
 
@@ -76,10 +113,10 @@ def _json_line(needs_escapes: tuple[bool, ...]) -> pl.Expr:
 
 
 def _damaged_json_line(line: pl.Expr) -> pl.Expr:
-    low, high = damage.TRUNCATED_LINE_KEEPS
+    low, high = TRUNCATED_LINE_KEEPS
     keep_share = low + (high - low) * pl.col(col.DAMAGE_SHARE)
     return pl.when(pl.col(col.DAMAGE) == LineDamage.TRUNCATED_LINE.value).then(
-        damage.truncated_line(line, keep_share)
+        truncated_line(line, keep_share)
     )
 
 

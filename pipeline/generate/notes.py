@@ -12,8 +12,8 @@ import polars as pl
 
 from pipeline.contract.fields import FIELDS_BY_NAME
 from pipeline.generate import parameters as p
-from pipeline.generate.arrays import BoolArray
 from pipeline.generate.findings import Findings
+from pipeline.generate.sampling import BoolArray
 
 GENERAL_PHRASES: Final = (
     "Referred by GP.",

@@ -9,9 +9,15 @@ import numpy as np
 
 from pipeline.contract.fields import HIP_PAIN_SIDES, KNEE_INJURIES, KNEE_SIDES, SEXES
 from pipeline.generate import parameters as p
-from pipeline.generate.arrays import FloatArray, IntArray
 from pipeline.generate.parameters import Presentation
-from pipeline.generate.sampling import chance, choose_by_row, choose_each, truncated_normal_int
+from pipeline.generate.sampling import (
+    FloatArray,
+    IntArray,
+    chance,
+    choose_by_row,
+    choose_each,
+    truncated_normal_int,
+)
 
 INJURY_SHARES: Final = np.array([p.KNEE_INJURY_BY_PRESENTATION[pr] for pr in Presentation])
 """(presentation x knee injury) shares, rows in `Presentation` order, columns as the contract."""

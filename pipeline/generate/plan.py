@@ -17,10 +17,10 @@ import polars as pl
 
 from pipeline.generate import clinic_parameters as cp
 from pipeline.generate import messiness as m
-from pipeline.generate.arrays import BoolArray, IntArray
 from pipeline.generate.clinic_parameters import ClinicProfile
 from pipeline.generate.clinics import clinic_profiles
 from pipeline.generate.config import GenerationConfig
+from pipeline.generate.sampling import BoolArray, IntArray
 
 CHUNK_RECORDS: Final = 131072
 """Original records simulated together in one chunk: bounds memory whatever the run's size."""

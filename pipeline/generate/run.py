@@ -10,9 +10,13 @@ import polars as pl
 
 from pipeline.generate import columns as col
 from pipeline.generate.cases import simulate_originals
-from pipeline.generate.config import GenerationConfig
+from pipeline.generate.config import (
+    INTAKE_FILE_PATTERNS,
+    TRUTH_FILE_NAME,
+    GenerationConfig,
+    intake_file_name,
+)
 from pipeline.generate.defects import inject_defects
-from pipeline.generate.layout import INTAKE_FILE_PATTERNS, TRUTH_FILE_NAME, intake_file_name
 from pipeline.generate.lines import render_lines
 from pipeline.generate.plan import Chunk, RunPlan, chunk_generator, day_of, make_plan
 from pipeline.generate.render import render_text

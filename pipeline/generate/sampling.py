@@ -1,12 +1,21 @@
-"""Vectorized random draws: one call draws a value for every record of a batch."""
+"""Vectorized random draws, one value for every record of a batch, and the numpy array types
+(one value a record) the generator passes around."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeAlias
 
 import numpy as np
+import numpy.typing as npt
 
-from pipeline.generate.arrays import BoolArray, FloatArray, IntArray
+# Array types used across the generator: numpy arrays, one value per record.
+IntArray: TypeAlias = npt.NDArray[np.int64]
+"""Integers, one per record (codes into a contract value tuple, days, counts)."""
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+"""Floats, one per record (probabilities, shares)."""
+BoolArray: TypeAlias = npt.NDArray[np.bool_]
+"""Yes/no, one per record."""
 
 
 def choose_by_row(rng: np.random.Generator, shares: FloatArray, row: IntArray) -> IntArray:

@@ -33,10 +33,10 @@ from pipeline.contract import Triage, TriageReason
 from pipeline.contract.fields import BOOLEAN_TRUE
 from pipeline.contract.outputs import FEVER_TEMPERATURE_C, PERSISTENT_PAIN_DAYS
 from pipeline.generate import columns as col
-from pipeline.generate.arrays import IntArray
+from pipeline.generate.config import TRUTH_COLUMNS
 from pipeline.generate.defects import MALFORMED_RULE
-from pipeline.generate.layout import TRUTH_COLUMNS
 from pipeline.generate.parameters import PRESENTATION_MECHANISM, Presentation
+from pipeline.generate.sampling import IntArray
 
 VALID: Final = "_valid"
 MECHANISM: Final = "_mechanism"

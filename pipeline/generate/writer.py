@@ -16,10 +16,9 @@ from typing import BinaryIO, Final, Self
 import numpy as np
 import polars as pl
 
-from pipeline.generate.arrays import IntArray
-from pipeline.generate.config import OutputFormat
-from pipeline.generate.layout import TRUTH_FILE_NAME, partial_file_name
+from pipeline.generate.config import TRUTH_FILE_NAME, OutputFormat, partial_file_name
 from pipeline.generate.lines import LINE_END, csv_header
+from pipeline.generate.sampling import IntArray
 
 _FIRST_RECORD_LINE: Final = {OutputFormat.CSV: 2, OutputFormat.JSONL: 1}
 """Physical line of a file's first record (a CSV file starts with its header row)."""

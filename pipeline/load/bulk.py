@@ -36,6 +36,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
 
 CHUNK_ROWS: Final = 100_000
@@ -159,15 +160,17 @@ def read_frame(connection: Connection, query: Select[Any], schema: pl.Schema) ->
     """Run `query` (its columns named as in `schema`) and return the rows as a typed frame.
 
     PostgreSQL streams the result through `COPY (...) TO STDOUT`; SQLite through the driver's
-    cursor. Bound values are rendered into the statement, so pass only plain ids and strings.
+    cursor. Bound values go to the driver as parameters, never into the SQL text.
     """
-    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    sql, params = _statement_and_parameters(connection.dialect, query)
     raw: Any = connection.connection.driver_connection
     if connection.dialect.name == "postgresql":
         buffer = io.BytesIO()
         with (
             raw.cursor() as cursor,
-            cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv, HEADER)") as copy,
+            # COPY takes no server-side parameters: psycopg binds them client-side, escaping
+            # each value for this connection.
+            cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv, HEADER)", params) as copy,
         ):
             for block in copy:
                 buffer.write(block)
@@ -180,11 +183,32 @@ def read_frame(connection: Connection, query: Select[Any], schema: pl.Schema) ->
             pl.col(n).replace("", None) for n, t in schema.items() if t != pl.String
         )
         return _decode_postgres_text(frame, schema)
-    rows = raw.execute(sql).fetchall()
+    rows = raw.execute(sql, params).fetchall()
     frame = pl.DataFrame(rows, schema=schema.names(), orient="row", infer_schema_length=None)
     if frame.is_empty():
         return pl.DataFrame(schema=schema)
     return _from_storage(frame, schema)
+
+
+def _statement_and_parameters(dialect: Dialect, query: Select[Any]) -> tuple[str, Any]:
+    """`query` as SQL with placeholders, and its bound values as the driver takes them (in order
+    for SQLite, by name for psycopg), each through its type's bind processor."""
+    compiled = query.compile(dialect=dialect)
+    expanded = compiled.construct_expanded_state()  # `IN` lists become one placeholder a value
+    types = {name: bind.type for name, bind in compiled.binds.items()}
+    for name, names in expanded.parameter_expansion.items():
+        types.update(dict.fromkeys(names, types[name]))
+
+    def bound(name: str) -> Any:
+        value = expanded.parameters[name]
+        process = types[name].dialect_impl(dialect).bind_processor(dialect)
+        return value if process is None else process(value)
+
+    if expanded.positiontup is not None:
+        return expanded.statement, tuple(bound(name) for name in expanded.positiontup)
+    if not expanded.parameters:  # psycopg reads `%%` as `%` only when it binds parameters
+        return expanded.statement.replace("%%", "%"), None
+    return expanded.statement, {name: bound(name) for name in expanded.parameters}
 
 
 def _decode_postgres_text(frame: pl.DataFrame, schema: pl.Schema) -> pl.DataFrame:

@@ -101,6 +101,10 @@ def _remove_stale(connection: Connection, rules_version: str, scope: ColumnEleme
     connection.execute(delete(CLASSIFICATIONS).where(CLASSIFICATIONS.c.intake_id.in_(stale)))
 
 
+class UnclassifiedCasesError(RuntimeError):
+    """A classifier gave back another number of cases than it was handed."""
+
+
 def classify_cases(
     connection: Connection,
     classifier: Classifier,
@@ -124,15 +128,25 @@ def classify_cases(
         .limit(CHUNK_CASES)
     )
     classified = 0
-    while True:
-        cases = read_frame(connection, unclassified, CASE_SCHEMA)
-        if cases.is_empty():
-            return classified
+    after = ""  # every intake id is longer: the first chunk starts at the first case
+    # Each chunk starts after the last intake id of the one before, so the loop ends even if
+    # a chunk came back short; a short chunk is an error, never a case left unclassified.
+    while not (
+        cases := read_frame(connection, unclassified.where(CASES.c.intake_id > after), CASE_SCHEMA)
+    ).is_empty():
         result = classifier(cases.drop("version")).join(
             cases.select("intake_id", pl.col("version").alias("case_version")), on="intake_id"
         )
         rows = result.with_columns(pl.lit(now).alias("classified_at")).select(
             CLASSIFICATIONS.columns.keys()
         )
+        if rows.height != cases.height:
+            missing = cases.join(rows, on="intake_id", how="anti")["intake_id"].head(3).to_list()
+            msg = f"the classifier gave {rows.height} rows for {cases.height} cases" + (
+                f", none for {', '.join(missing)}" if missing else ""
+            )
+            raise UnclassifiedCasesError(msg)
         bulk_insert(connection, CLASSIFICATIONS, rows)
         classified += rows.height
+        after = cases["intake_id"][-1]
+    return classified

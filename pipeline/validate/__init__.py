@@ -8,8 +8,7 @@
 """
 
 from pipeline.validate.batch import RAW_RECORD_SCHEMA, RawBatch
-from pipeline.validate.file import validate_file
-from pipeline.validate.read import UnsupportedFileError, read_intake_file
+from pipeline.validate.file import UnsupportedFileError, read_intake_file, validate_file
 from pipeline.validate.reasons import MALFORMED_SCHEMA, REASON_DTYPE, REASONS_DTYPE
 from pipeline.validate.rules import QUARANTINE_SCHEMA, VALID_SCHEMA, Validated, validate
 

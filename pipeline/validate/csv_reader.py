@@ -1,26 +1,20 @@
-"""Read a CSV intake file (header row, UTF-8, comma, RFC 4180 quoting) into a RawBatch.
-
-The fast path hands every line that is certainly one well-formed record to polars' CSV reader
-in one go; everything else (damaged lines, records whose quoted fields span lines) takes the
-careful path in `csv_careful`. A line is certainly well formed when it is UTF-8 and either
-has no quote and exactly as many fields as the header, or has quotes and matches the RFC 4180
-record pattern with exactly as many fields as the header. For a line without quotes the field
-count is checked after parsing, cheaply: its length must equal the lengths of its fields plus
-the commas between them, which fails for a short or a long row.
-"""
+"""Read a CSV intake file (header row, UTF-8, comma, RFC 4180 quoting) into a RawBatch: polars
+reads every line that is certainly one well-formed record; the rest takes the careful path."""
 
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from pipeline.contract.fields import FIELD_NAMES
 from pipeline.validate.batch import RawBatch, empty_malformed, empty_records, records_frame
-from pipeline.validate.csv_careful import read_damaged, split_record
 from pipeline.validate.lines import Lines, split_lines
 from pipeline.validate.reasons import MalformedLine, malformed_frame
 
@@ -87,6 +81,8 @@ def _read_records(lines: Lines, header: list[str]) -> tuple[pl.DataFrame, pl.Dat
         pl.sum_horizontal(pl.all().str.len_bytes().fill_null(0)) + (width - 1)
     ).to_series()
     candidates = flags.filter(pl.col("candidate"))
+    # A quoted candidate matched the record pattern already; an unquoted one has the header's
+    # width exactly when its length is its fields' lengths plus the commas between them.
     well_formed = candidates["quoted"] | (candidates["length"] == field_bytes)
     simple = np.zeros(len(flags), dtype=np.bool_)
     simple[np.flatnonzero(candidate)[well_formed.to_numpy()]] = True
@@ -159,3 +155,120 @@ def _parse_candidates(lines: Lines, candidate: np.ndarray, width: int) -> pl.Dat
         msg = f"CSV fast path read {frame.height} rows from {int(candidate.sum())} lines"
         raise RuntimeError(msg)
     return frame
+
+
+# The careful path: only damaged lines and records whose quoted fields span lines come here,
+# so a clean file never pays for it. Its rules keep damage contained: a field is unquoted (no
+# `"`) or quoted from first to last character (`""` inside); a record whose quoted field runs
+# over line breaks ends at the next line with an odd number of quotes, and if it is not well
+# formed only its first line is malformed and reading starts again on the next line, so a
+# stray quote never swallows the lines after it; a record has exactly the header's width.
+
+_FIELD: Final = re.compile(r'"(?:[^"]|"")*+"|[^",\n]*+')
+"""One field: quoted (anything but a lone quote inside) or unquoted (no quote, comma, newline)."""
+
+NOT_UTF8: Final = "the line is not valid UTF-8"
+UNCLOSED_QUOTE: Final = "a quoted field is never closed"
+MISPLACED_QUOTE: Final = (
+    "a quote where RFC 4180 allows none (inside an unquoted field or after a closing quote)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CarefulRecord:
+    """A record read on the careful path: lines `first`..`last` (0-based) and its fields."""
+
+    first: int
+    last: int
+    raw_record: str
+    fields: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CarefulResult:
+    """What the careful path made of the lines it was given."""
+
+    records: list[CarefulRecord]
+    malformed: list[MalformedLine]
+
+
+def split_record(text: str) -> list[str] | None:
+    """The fields of one record's text, unquoted; None when its quoting is not RFC 4180."""
+    fields: list[str] = []
+    position = 0
+    while True:
+        match = _FIELD.match(text, position)
+        if match is None:  # pragma: no cover - the pattern matches the empty string
+            return None
+        value = match.group()
+        fields.append(value[1:-1].replace('""', '"') if value.startswith('"') else value)
+        position = match.end()
+        if position == len(text):
+            return fields
+        if text[position] != ",":
+            return None
+        position += 1
+
+
+def field_count_detail(found: int, width: int) -> str:
+    """What is wrong with a record that has the wrong number of fields."""
+    return f"{found} fields where the header has {width}"
+
+
+def read_damaged(
+    lines: Lines, starts: list[int], quote_counts: npt.NDArray[np.int64], width: int
+) -> CarefulResult:
+    """Read the records that start at `starts` (0-based line indices in ascending order, each a
+    line the fast path could not take); `quote_counts[i]` is the number of quotes on line i for
+    at least those lines. Lines consumed by a multi-line record are skipped as starts."""
+    odd_lines = np.asarray(
+        [i for i in starts if quote_counts[i] % 2 == 1], dtype=np.int64
+    )  # a record spanning lines ends on the next such line
+    records: list[CarefulRecord] = []
+    malformed: list[MalformedLine] = []
+    next_free = 0
+    for first in starts:
+        if first < next_free:
+            continue
+        outcome = _read_one(lines, first, quote_counts, odd_lines, width)
+        if isinstance(outcome, CarefulRecord):
+            records.append(outcome)
+            next_free = outcome.last + 1
+        else:
+            malformed.append(MalformedLine(first + 1, lines.raw_text(first), outcome))
+    return CarefulResult(records, malformed)
+
+
+def _read_one(
+    lines: Lines,
+    first: int,
+    quote_counts: npt.NDArray[np.int64],
+    odd_lines: npt.NDArray[np.int64],
+    width: int,
+) -> CarefulRecord | str:
+    """The record starting on line `first`, or what makes that line malformed."""
+    if not lines.utf8[first]:
+        return NOT_UTF8
+    last = first
+    if quote_counts[first] % 2 == 1:
+        following = int(np.searchsorted(odd_lines, first, side="right"))
+        if following == len(odd_lines) or not lines.span_is_utf8(first, odd_lines[following]):
+            return _quote_problem(lines.raw_text(first))
+        last = int(odd_lines[following])
+    text = lines.raw_text(first, last)
+    fields = split_record(text)
+    if fields is None:
+        return MISPLACED_QUOTE if last == first else _quote_problem(text)
+    if len(fields) != width:
+        detail = field_count_detail(len(fields), width)
+        return (
+            f"{detail}, in a record over lines {first + 1}-{last + 1}" if last > first else detail
+        )
+    return CarefulRecord(first, last, text, fields)
+
+
+def _quote_problem(text: str) -> str:
+    """What is wrong with a record whose quotes do not work out: its first quote stands inside
+    a field, or it opens a quoted field that is never closed."""
+    position = text.find('"')
+    return MISPLACED_QUOTE if position > 0 and text[position - 1] not in ",\n" else UNCLOSED_QUOTE

@@ -1,17 +1,10 @@
-"""Read a JSON Lines intake file (one JSON object a line, UTF-8) into a RawBatch.
-
-The fast path gives all lines that look like objects to polars at once: first the union of the
-keys in the whole file is inferred (so an unknown key is reported even if only the last line
-has it), then every contract field is read as text. A field whose text starts like a list or
-an object is read again on the careful path to tell `"[x]"` (a string) from `["x"]` (a list).
-If polars rejects the lines (invalid JSON somewhere, or a value nested so deeply that
-describing its type exhausts Python's recursion limit), it is tried again block by block, and
-the lines of a rejected block take the careful path one by one.
-"""
+"""Read a JSON Lines intake file (one JSON object a line, UTF-8) into a RawBatch: polars reads
+the object lines at once, block by block if it rejects some; the rest, one by one with `json`."""
 
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -20,8 +13,8 @@ import numpy.typing as npt
 import polars as pl
 
 from pipeline.contract.fields import FIELD_NAMES
+from pipeline.contract.rules import Reason, Rule
 from pipeline.validate.batch import RawBatch, records_frame
-from pipeline.validate.jsonl_careful import JsonRecord, read_json_object
 from pipeline.validate.lines import Lines, split_lines
 from pipeline.validate.reasons import REASONS_DTYPE, MalformedLine, malformed_frame
 
@@ -135,3 +128,79 @@ def _read_careful(lines: Lines, indices: npt.NDArray[np.int64], acc: _Accumulato
             pl.Series([record.reasons or None for _, record in read], dtype=REASONS_DTYPE),
         )
     )
+
+
+# The careful path: one line at a time with Python's `json`, giving each field the text the
+# fast path gives (a string as is, `true`/`false`, null, an integer as written, other numbers
+# as polars writes them: `38.0` and `1e1` as `38` and `10`). A list or an object gets its JSON
+# text and a `type` reason; of a key named twice, the first counts, as on the fast path.
+
+_KNOWN: Final = frozenset(FIELD_NAMES)
+_JSON_KINDS: Final[dict[type, str]] = {list: "array", bool: "boolean", type(None): "null"}
+
+
+@dataclass(frozen=True, slots=True)
+class JsonRecord:
+    """A JSON object read into contract fields as text."""
+
+    values: dict[str, str | None]
+    reasons: list[Reason] = field(default_factory=list)
+    unknown_keys: tuple[str, ...] = ()
+
+
+def _reject_constant(name: str) -> object:
+    msg = f"{name} is not valid JSON"
+    raise ValueError(msg)
+
+
+def _first_wins(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    return dict(reversed(pairs))
+
+
+def _float_text(written: str) -> str:
+    """A JSON number with a fraction or exponent as the fast path's text: integral values
+    without a fraction, others in their shortest form."""
+    number = float(written)
+    return str(int(number)) if number.is_integer() else repr(number)
+
+
+def _kind(value: object, text: str) -> str:
+    if isinstance(value, str):  # numbers are parsed to their text, so look at what was written
+        return "string" if text.lstrip().startswith('"') else "number"
+    return _JSON_KINDS[type(value)]
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):  # strings, and numbers as text (parse_int/parse_float)
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def read_json_object(text: str) -> JsonRecord | str:
+    """One line's object as contract fields, or what makes the line malformed."""
+    try:
+        value = json.loads(
+            text,
+            object_pairs_hook=_first_wins,
+            parse_float=_float_text,
+            parse_int=str,
+            parse_constant=_reject_constant,
+        )
+    except ValueError as error:  # json.JSONDecodeError is a ValueError
+        return f"invalid JSON: {error}"
+    except RecursionError:
+        return "invalid JSON: nested too deeply to read"
+    if not isinstance(value, dict):
+        return f"a JSON {_kind(value, text)}, not an object"
+    values = {name: _text(value.get(name)) for name in FIELD_NAMES}
+    reasons: list[Reason] = [
+        {"field": name, "rule": Rule.TYPE.value, "value": values[name]}
+        for name in FIELD_NAMES
+        if isinstance(value.get(name), list | dict)
+    ]
+    unknown = tuple(key for key in value if key not in _KNOWN)
+    return JsonRecord(values, reasons, unknown)

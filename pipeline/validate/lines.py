@@ -1,11 +1,5 @@
-"""A file's physical lines: where each starts and ends, its text, and whether it is UTF-8.
-
-Both readers start here. Splitting is done on the raw bytes with numpy (in chunks that stay in
-the CPU cache) and the lines become one polars String column without copying them one by one,
-so a million-line file is split in a fraction of a second. Lines that are not valid UTF-8 are
-found and marked (line by line only near the damage), so one damaged line never stops the rest
-of the file from being read.
-"""
+"""A file's physical lines (offsets, text, UTF-8 or not), split on the raw bytes with numpy so a
+million lines take a fraction of a second; one damaged line never stops the rest."""
 
 from __future__ import annotations
 

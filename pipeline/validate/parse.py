@@ -1,22 +1,5 @@
-"""Turn a field's text into its contract type, vectorized: each parser gives the typed value,
-null when the field is not given or its text cannot be read as the type (a given text with a
-null value is a `type` or `allowed_values` failure).
-
-The accepted spellings are the contract's, read strictly; where the contract is silent the
-choice is the one that cannot change a clinical meaning:
-
-- booleans: `true`/`false`, `1`/`0`, `yes`/`no` in any letter case (the contract's CSV rule,
-  applied to JSON Lines too, where a JSON boolean arrives as `true`/`false`);
-- integers: optional sign and digits (`+5`, `05`); `5.0` is not an integer; a JSON number
-  written `5.0` arrives as `5` and is one;
-- decimals: a finite decimal number; `nan` and `inf` are not measurements;
-- dates: exactly `YYYY-MM-DD`, a real calendar day;
-- date-times: RFC 3339 as clinic systems write it: `YYYY-MM-DD`, `T` (or `t`, or a space, as
-  RFC 3339 allows), `HH:MM`, optional `:SS` and fraction (to the microsecond, finer digits are
-  cut off), optional offset `Z`/`z` or `+HH:MM`/`-HH:MM`; without an offset it is UTC. The
-  instant is kept in UTC; the calendar date as written is the date of intake (`written_date`);
-- enum values: exactly as the contract spells them (letter case matters).
-"""
+"""Turn a field's text into its contract type, vectorized: the typed value, or null when the
+field is not given or cannot be read as the type (the spellings accepted: docs/data.md)."""
 
 from __future__ import annotations
 

@@ -4,13 +4,17 @@ speed targets are checked by running the benchmark)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
-from pipeline.bench.peers import FLOOR_COLUMNS
-from pipeline.bench.report import ROWS
+from benchmarks.intake_bench.peers import FLOOR_COLUMNS
+from benchmarks.intake_bench.report import ROWS
 from pipeline.cli import app
+from pipeline.cli.bench_command import NO_BENCHMARKS
+from pipeline.cli.errors import ExitCode
 
 
 def test_a_small_sqlite_benchmark_prints_every_stage_and_the_ratios(tmp_path: Path) -> None:
@@ -50,3 +54,15 @@ def test_a_small_sqlite_benchmark_prints_every_stage_and_the_ratios(tmp_path: Pa
     assert floor in out
     assert "2,000 records" in out
     assert "database sqlite" in out
+
+
+def test_without_the_benchmarks_package_intake_bench_says_what_it_needs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name in [m for m in sys.modules if m == "benchmarks" or m.startswith("benchmarks.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "benchmarks", None)  # as in an installed wheel: no package
+    result = CliRunner().invoke(app, ["bench", "--records", "10", "--work-dir", str(tmp_path)])
+    assert result.exit_code == ExitCode.ENVIRONMENT
+    assert result.stderr.strip() == f"intake: {NO_BENCHMARKS}"
+    assert not any(tmp_path.iterdir())  # nothing generated

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.bench.report import ROWS, Ratios, format_table, scale_naive
-from pipeline.bench.results import Measurement, Stopwatch, peak_rss_bytes
+from benchmarks.intake_bench.report import ROWS, Ratios, format_table, scale_naive
+from benchmarks.intake_bench.results import Measurement, Stopwatch, peak_rss_bytes
 
 MIB = 1024 * 1024
 

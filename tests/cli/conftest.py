@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from benchmarks.pg_server import PostgresServer, create_databases
 from tests.cli.faults import DATABASE, PASSWORD, ROLE, PasswordServer
-from tests.pg_server import PostgresServer
 from tests.reliability.state import seed
 
 
@@ -20,11 +20,11 @@ def password_server(postgres_server: PostgresServer) -> PasswordServer:
     admin = create_engine(postgres_server.url(), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f"CREATE ROLE {ROLE} LOGIN PASSWORD '{PASSWORD}'"))
-        connection.execute(text(f"CREATE DATABASE {DATABASE} OWNER {ROLE}"))
         hba = postgres_server.data_dir / "pg_hba.conf"
         hba.write_text(f"host all {ROLE} 127.0.0.1/32 scram-sha-256\n{hba.read_text()}")
         assert connection.execute(text("SELECT pg_reload_conf()")).scalar_one()
     admin.dispose()
+    create_databases(postgres_server.url(), DATABASE, owner=ROLE)
     return PasswordServer(postgres_server.port)
 
 

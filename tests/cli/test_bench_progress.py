@@ -8,8 +8,8 @@ import io
 import pytest
 from rich.console import Console
 
-from pipeline.bench.report import ROWS
-from pipeline.cli.bench_command import BenchProgress
+from benchmarks.intake_bench.console import BenchProgress
+from benchmarks.intake_bench.report import ROWS
 from pipeline.cli.terminal import wants_progress
 
 

@@ -17,12 +17,12 @@ from argon2 import PasswordHasher, profiles
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
+from benchmarks.pg_server import PostgresServer
 from dashboards.session import SignedIn
 from db import migrate, users
 from db.engine import make_engine
 from db.models import AuditEvent
 from tests.dashboard import seed
-from tests.pg_server import PostgresServer
 
 APP: Final = Path(__file__).resolve().parents[2] / "dashboards" / "app.py"
 APP_TIMEOUT_S: Final = 60.0

@@ -10,7 +10,7 @@ import re
 import polars as pl
 import pytest
 
-from dashboards import bench
+from benchmarks import overview_dashboard as bench
 from pipeline.aggregate.daily_counts import AGE_BAND_LABELS
 from pipeline.contract.fields import KNEE_INJURIES, SEXES
 from pipeline.contract.outputs import MECHANISMS, TRIAGE_LEVELS

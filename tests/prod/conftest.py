@@ -14,14 +14,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 
+from benchmarks.pg_server import (
+    PostgresServer,
+    create_databases,
+    drop_databases,
+    recreate_databases,
+)
 from db import migrate
 from db.engine import make_engine
 from deploy.graphql import ACTIVE, Dagster, wait_for
 from deploy.topology import Config, Topology, TopologyError, free_port
 from tests.conftest import IN_CI
-from tests.pg_server import PostgresServer
 
 VISIBILITY_TIMEOUT = 20
 """Seconds before a step a killed worker held goes to another worker (tests' steps are short)."""
@@ -45,7 +50,7 @@ class Deployment:
 
     topology: Topology
     dagster: Dagster
-    admin: Engine
+    server_url: str
     database: str
 
     @property
@@ -66,9 +71,7 @@ class Deployment:
         """An empty, migrated intake database and a landing directory holding `landing`'s
         files; waits for every run to end first."""
         self.wait_until_idle()
-        with self.admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{self.database}"'))
+        recreate_databases(self.server_url, self.database)
         engine = self.intake_engine()
         migrate.upgrade(engine)
         engine.dispose()
@@ -120,10 +123,7 @@ def deployment(
     server: PostgresServer = request.getfixturevalue("postgres_server")
     suffix = uuid.uuid4().hex[:12]
     intake, dagster = f"prod_intake_{suffix}", f"prod_dagster_{suffix}"
-    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        for name in (intake, dagster):
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    create_databases(server.url(), intake, dagster)
     var = tmp_path_factory.mktemp("prod")
     landing = var / "landing"
     landing.mkdir()
@@ -135,10 +135,7 @@ def deployment(
         dagster_api.set_instigator("schedule", "daily_ingest_schedule", running=False)
         for sensor in QUIET_SENSORS:
             dagster_api.set_instigator("sensor", sensor, running=False)
-        yield Deployment(topology, dagster_api, admin, intake)
+        yield Deployment(topology, dagster_api, server.url(), intake)
     finally:
         topology.stop()
-        with admin.connect() as connection:
-            for name in (intake, dagster):
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_databases(server.url(), intake, dagster)

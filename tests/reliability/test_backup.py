@@ -18,11 +18,11 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from benchmarks.pg_server import PostgresServer
 from db import migrate
 from db.backup import backup
 from db.engine import make_engine
 from pipeline.cli import app
-from tests.pg_server import PostgresServer
 from tests.reliability.state import (
     CASES,
     FIRST,

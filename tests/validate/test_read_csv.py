@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.contract.fields import FIELD_NAMES
+from pipeline.validate import UnsupportedFileError, read_intake_file
 from pipeline.validate.csv_reader import read_csv_bytes
-from pipeline.validate.read import UnsupportedFileError, read_intake_file
 from tests.files import HEADER, csv, csv_value, line
 from tests.records import BASELINE, record
 

@@ -5,11 +5,10 @@ import datetime as dt
 from typing import Final
 
 import dagster as dg
-from sqlalchemy.exc import DBAPIError
 
 from pipeline.alerts import ledger
 from pipeline.defs.alerts.jobs import alerts_job
-from pipeline.defs.resources import IntakeDatabase
+from pipeline.defs.polling import polling_sensor
 
 RETRY_INTERVAL_SECONDS: Final = 300
 CLASSIFYING_JOBS: Final = ("ingest_job", "reclassify_job")
@@ -27,21 +26,16 @@ def alerts_after_classification(context: dg.RunStatusSensorContext) -> dg.RunReq
     return dg.RunRequest(run_key=f"after-{context.dagster_run.run_id}")
 
 
-@dg.sensor(
-    job=alerts_job,
-    minimum_interval_seconds=RETRY_INTERVAL_SECONDS,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Sends what no round has yet (the daemon was down after a run), and retries "
-    "alerts a channel did not take or a killed round left unrecorded.",
+@polling_sensor(
+    alerts_job,
+    RETRY_INTERVAL_SECONDS,
+    "Sends what no round has yet (the daemon was down after a run), and retries alerts a "
+    "channel did not take or a killed round left unrecorded.",
+    read=ledger.anything_due,
 )
 def alerts_retry_sensor(
-    context: dg.SensorEvaluationContext, database: IntakeDatabase
+    context: dg.SensorEvaluationContext, due: bool
 ) -> dg.RunRequest | dg.SkipReason:
-    try:
-        with database.engine.connect() as connection:
-            due = ledger.anything_due(connection)
-    except DBAPIError as error:
-        return dg.SkipReason(f"database not ready (run `intake db upgrade`): {error.orig}")
     if not due:
         return dg.SkipReason("no alert waits to be sent")
     return dg.RunRequest(run_key=f"retry-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M}")

@@ -16,6 +16,7 @@ them in separate processes or machines.
 import datetime as dt
 from collections.abc import Iterator
 from functools import partial
+from typing import Final, TypedDict
 
 import dagster as dg
 import polars as pl
@@ -41,6 +42,18 @@ COUNT_FILES_PER_REFRESH = 5_000
 """Files whose touched days one refresh statement takes (bounded lists of bound values)."""
 
 
+class DailyAsset(TypedDict):
+    partitions_def: dg.PartitionsDefinition[str]
+    backfill_policy: dg.BackfillPolicy
+    group_name: str
+
+
+DAILY: Final = DailyAsset(
+    partitions_def=intake_days, backfill_policy=dg.BackfillPolicy.single_run(), group_name=GROUP
+)
+"""What every ingestion asset shares: a partition per intake day, any range of days in one run."""
+
+
 def _days(context: dg.AssetExecutionContext) -> list[dt.date]:
     return [dt.date.fromisoformat(key) for key in context.partition_keys]
 
@@ -54,12 +67,7 @@ def _preview(frame: pl.DataFrame) -> dg.MetadataValue:
         return dg.MetadataValue.md(str(frame.head(PREVIEW_ROWS)))
 
 
-@dg.asset(
-    partitions_def=intake_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    group_name=GROUP,
-    kinds={"python", "sql"},
-)
+@dg.asset(**DAILY, kinds={"python", "sql"})
 def landed_files(
     context: dg.AssetExecutionContext, database: IntakeDatabase, landing_store: LandingStore
 ) -> dg.MaterializeResult[None]:
@@ -117,9 +125,7 @@ def landed_files(
             "urgent and evaluate case (and record needing correction) gets its follow-up item.",
         ),
     ],
-    partitions_def=intake_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    group_name=GROUP,
+    **DAILY,
 )
 def load(
     context: dg.AssetExecutionContext, database: IntakeDatabase
@@ -228,13 +234,7 @@ def load(
     )
 
 
-@dg.asset(
-    deps=["case_classifications"],
-    partitions_def=intake_days,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-    group_name=GROUP,
-    kinds={"sql"},
-)
+@dg.asset(deps=["case_classifications"], **DAILY, kinds={"sql"})
 def daily_case_counts(
     context: dg.AssetExecutionContext, database: IntakeDatabase
 ) -> dg.MaterializeResult[None]:

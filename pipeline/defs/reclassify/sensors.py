@@ -6,12 +6,11 @@ from typing import Final
 
 import dagster as dg
 from sqlalchemy import Connection, select
-from sqlalchemy.exc import DBAPIError
 
 from db.models import CaseClassification, RulesApproval, table_of
 from pipeline.classify.versions import RULE_SETS
+from pipeline.defs.polling import polling_sensor
 from pipeline.defs.reclassify.jobs import reclassify_job
-from pipeline.defs.resources import IntakeDatabase
 from pipeline.rules_change import in_force
 
 CHECK_INTERVAL_SECONDS: Final = 300
@@ -25,24 +24,26 @@ def _approval_id(connection: Connection) -> int | None:
     return None if newest is None else int(newest.id)
 
 
-@dg.sensor(
-    job=reclassify_job,
-    minimum_interval_seconds=CHECK_INTERVAL_SECONDS,
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Requests a re-classification when cases are classified by another rule set "
-    "than the one approved and in force.",
+def _state(connection: Connection) -> tuple[str | None, int | None, set[str]]:
+    """The rules version in force, the newest approval, and the versions cases are
+    classified by."""
+    version, approval = in_force.in_force(connection), _approval_id(connection)
+    table = table_of(CaseClassification)
+    versions = set(connection.execute(select(table.c.rules_version).distinct()).scalars())
+    return version, approval, versions
+
+
+@polling_sensor(
+    reclassify_job,
+    CHECK_INTERVAL_SECONDS,
+    "Requests a re-classification when cases are classified by another rule set than the one "
+    "approved and in force.",
+    read=_state,
 )
 def rules_version_sensor(
-    context: dg.SensorEvaluationContext, database: IntakeDatabase
+    context: dg.SensorEvaluationContext, state: tuple[str | None, int | None, set[str]]
 ) -> dg.SensorResult | dg.SkipReason:
-    table = table_of(CaseClassification)
-    try:
-        with database.engine.connect() as connection:
-            version = in_force.in_force(connection)
-            approval = _approval_id(connection)
-            versions = set(connection.execute(select(table.c.rules_version).distinct()).scalars())
-    except DBAPIError as error:
-        return dg.SkipReason(f"database not ready (run `intake db upgrade`): {error.orig}")
+    version, approval, versions = state
     if version is None:
         return dg.SkipReason("nothing classified yet: no rules version is in force")
     if version not in RULE_SETS:

@@ -17,11 +17,12 @@ from datetime import date
 from pathlib import Path
 from typing import Final
 
-from pipeline.bench.databases import DatabaseKind, Databases, open_databases
-from pipeline.bench.report import scale_naive
-from pipeline.bench.results import Measurement
-from pipeline.bench.stages import TaskSpec
-from pipeline.bench.worker import RESULT_PREFIX
+from benchmarks.intake_bench.databases import Databases, open_databases
+from benchmarks.intake_bench.report import scale_naive
+from benchmarks.intake_bench.results import Measurement
+from benchmarks.intake_bench.stages import TaskSpec
+from benchmarks.intake_bench.worker import RESULT_PREFIX
+from pipeline.cli.bench_command import DatabaseKind
 from pipeline.generate import GenerationConfig, OutputFormat, generate
 
 END_DATE: Final = date(2026, 11, 20)
@@ -67,7 +68,13 @@ def run_task(task: str, spec: TaskSpec) -> Measurement:
     left in the page cache (gigabytes after a load: it would stall every fsync)."""
     os.sync()
     completed = subprocess.run(
-        [sys.executable, "-m", "pipeline.bench.worker", task, json.dumps(dataclasses.asdict(spec))],
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.intake_bench.worker",
+            task,
+            json.dumps(dataclasses.asdict(spec)),
+        ],
         capture_output=True,
         text=True,
         check=False,

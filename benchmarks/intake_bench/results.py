@@ -9,9 +9,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 KIB: Final = 1024
+FETCH_ROWS: Final = 100_000
+"""Rows a reference or peer reads from its source at a time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,3 +74,14 @@ class Stopwatch:
             yield
         finally:
             self.seconds += time.perf_counter() - start
+
+
+def timed_executemany(watch: Stopwatch, target: Any, insert: str, rows: Any) -> int:
+    """Feed a DB-API cursor's `rows` to `target.executemany(insert)` in chunks, timing only the
+    inserts; the number of rows fed."""
+    fed = 0
+    while chunk := rows.fetchmany(FETCH_ROWS):
+        with watch.timed():
+            target.executemany(insert, chunk)
+        fed += len(chunk)
+    return fed

@@ -1,16 +1,5 @@
-"""The two peers the whole pipeline is measured against, each in a fresh process:
-
-- the **floor**: the records' contract columns (each new case version's, as the pipeline
-  wrote them) written once, by the driver's fastest bulk path, into a table with only a
-  primary key (no CHECK, no foreign key, no other index): sqlite3 `executemany` in one
-  transaction; psycopg binary `COPY` for PostgreSQL. Only the write is timed (the rows are read
-  from the pipeline's database first, untimed; PostgreSQL's from the dump `dump_for_reference`
-  makes);
-- **dlt merge load**: dlt (the optional `bench` extra, never a product dependency) loading the
-  same landing files into a fresh database of the same kind, every column as text, merged on
-  `intake_id`: what a data engineer reaching for a loader gets, with no validation and no
-  classification. Timed from the files to the committed tables.
-"""
+"""The peers the whole pipeline is measured against: the floor (contract columns written once by
+the driver into a primary-key-only table) and dlt's merge load of the same files."""
 
 from __future__ import annotations
 
@@ -24,14 +13,13 @@ import polars as pl
 from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, Table
 from sqlalchemy.engine import make_url
 
+from benchmarks.intake_bench.results import Stopwatch, timed_executemany
+from benchmarks.intake_bench.stages import TaskSpec, Timed
 from db.engine import make_engine
 from db.models import CaseVersion, table_of
-from pipeline.bench.results import Stopwatch
-from pipeline.bench.stages import TaskSpec, Timed
 from pipeline.load import landing
 
 FLOOR_TABLE: Final = "floor_records"
-FETCH_ROWS: Final = 100_000
 FLOOR_COLUMNS: Final = tuple(
     name for name in table_of(CaseVersion).columns.keys() if name not in ("id", "received_at")
 )
@@ -71,10 +59,7 @@ def floor(spec: TaskSpec) -> Timed:
         cursor = source.execute(f"SELECT {columns} FROM case_versions")
         with watch.timed():
             target.execute("BEGIN")
-        while chunk := cursor.fetchmany(FETCH_ROWS):
-            with watch.timed():
-                target.executemany(insert, chunk)
-            rows += len(chunk)
+        rows += timed_executemany(watch, target, insert, cursor)
         with watch.timed():
             target.execute("COMMIT")
         source.close()

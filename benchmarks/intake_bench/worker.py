@@ -1,10 +1,5 @@
-"""Run one benchmark task in this (fresh) process and print its measurement:
-
-    python -m pipeline.bench.worker TASK SPEC_JSON
-
-The last line printed is `RESULT_PREFIX` followed by the measurement as JSON; its peak memory
-is this process's own peak resident set (`ru_maxrss`), interpreter and libraries included.
-"""
+"""Run one benchmark task in this fresh process and print its measurement (peak memory is this
+process's own): `python -m benchmarks.intake_bench.worker TASK SPEC_JSON`."""
 
 from __future__ import annotations
 
@@ -13,9 +8,9 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Final
 
-from pipeline.bench import peers, references, stages
-from pipeline.bench.results import Measurement, peak_rss_bytes
-from pipeline.bench.stages import TaskSpec, Timed
+from benchmarks.intake_bench import peers, references, stages
+from benchmarks.intake_bench.results import Measurement, peak_rss_bytes
+from benchmarks.intake_bench.stages import TaskSpec, Timed
 
 RESULT_PREFIX: Final = "BENCH-RESULT "
 TASKS: Final[dict[str, Callable[[TaskSpec], Timed]]] = {

@@ -1,17 +1,12 @@
-"""A throwaway PostgreSQL server for the tests, started from the machine's own binaries.
-
-`initdb` refuses to run as root, so when the tests run as root (as CI does) the server's
-files belong to the `postgres` system user and its programs run as that user (`runuser`).
-The server listens on a free loopback port, trusts local connections, skips fsync (its data
-is thrown away) and is stopped and deleted when the tests end.
-"""
+"""A throwaway PostgreSQL server from the machine's own binaries (for the tests, the benchmarks and
+`make prod-up`), and the databases made on it."""
 
 from __future__ import annotations
 
 import os
 import pwd
+import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -19,10 +14,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from sqlalchemy import create_engine, text
 
+from deploy.topology import free_port
+
 SUPERUSER = "intake"
+_DATABASE_NAME: Final = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+"""The names these helpers make: quoted in SQL, so only a name that needs no escaping."""
 
 
 class PostgresUnavailableError(RuntimeError):
@@ -46,13 +46,6 @@ def find_bindir() -> Path:
     )
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @dataclass
 class PostgresServer:
     """A running throwaway server; `url(db)` gives a SQLAlchemy URL for one of its databases."""
@@ -73,15 +66,11 @@ class PostgresServer:
     def new_database(self, prefix: str = "t") -> Iterator[str]:
         """A new, empty database on this server, dropped afterwards (its connections too)."""
         name = f"{prefix}_{uuid.uuid4().hex[:16]}"
-        admin = create_engine(self.url(), isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        create_databases(self.url(), name)
         try:
             yield self.url(name)
         finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
+            drop_databases(self.url(), name)
 
     def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
         command = [str(self.bindir / args[0]), *args[1:]]
@@ -111,6 +100,7 @@ class PostgresServer:
             "--locale=C",
             "--no-sync",
         )
+        # Loopback only, trusted local connections, no fsync: its data is thrown away.
         options = (
             f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
             " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
@@ -145,7 +135,7 @@ def start_server(root: Path | None = None, port: int | None = None) -> PostgresS
         root = Path(tempfile.mkdtemp(prefix="intake-pg-"))
     else:
         root.mkdir(parents=True)
-    if os.geteuid() == 0:
+    if os.geteuid() == 0:  # initdb refuses root: the files and programs belong to `postgres`
         try:
             user = pwd.getpwnam("postgres")
         except KeyError as exc:
@@ -155,10 +145,47 @@ def start_server(root: Path | None = None, port: int | None = None) -> PostgresS
         os.chown(root, user.pw_uid, user.pw_gid)
         root.chmod(0o700)
         run_as = "postgres"
-    server = PostgresServer(bindir=bindir, root=root, port=port or _free_port(), run_as=run_as)
+    server = PostgresServer(bindir=bindir, root=root, port=port or free_port(), run_as=run_as)
     try:
         server.start()
     except PostgresUnavailableError:
         shutil.rmtree(root, ignore_errors=True)
         raise
     return server
+
+
+def create_databases(server_url: str, *names: str, owner: str | None = None) -> None:
+    """Create each named, empty database on the server at `server_url` (its user may create
+    databases), owned by `owner` when given."""
+    suffix = f" OWNER {_quoted(owner)}" if owner else ""
+    _on_server(server_url, *(f"CREATE DATABASE {_quoted(name)}{suffix}" for name in names))
+
+
+def drop_databases(server_url: str, *names: str) -> None:
+    """Drop each named database if it exists, closing its connections first."""
+    _on_server(
+        server_url, *(f"DROP DATABASE IF EXISTS {_quoted(name)} WITH (FORCE)" for name in names)
+    )
+
+
+def recreate_databases(server_url: str, *names: str) -> None:
+    """Each named database new and empty, whether or not it existed."""
+    drop_databases(server_url, *names)
+    create_databases(server_url, *names)
+
+
+def _quoted(name: str) -> str:
+    if not _DATABASE_NAME.fullmatch(name):
+        msg = f"{name!r} is not a database name these helpers make (lower case, digits, _)"
+        raise ValueError(msg)
+    return f'"{name}"'
+
+
+def _on_server(server_url: str, *statements: str) -> None:
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")  # CREATE DATABASE needs it
+    try:
+        with admin.connect() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+    finally:
+        admin.dispose()

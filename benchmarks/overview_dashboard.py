@@ -1,20 +1,5 @@
-"""Benchmark the Overview page with a million cases:
-
-    python -m dashboards.bench --cases 1000000
-
-Fills `daily_case_counts` of a new SQLite database directly (the prepared aggregate is all
-the Overview reads) with the counts of `--cases` synthetic cases: realistic combinations of
-intake day, clinic, mechanism, triage, knee injury, age band and sex. Then it renders the
-Overview in-process with Streamlit's AppTest, signed in as an administrator, and times:
-
-- the first render in this process (imports the pages, empty caches);
-- the first render of a new session once the caches are empty (a user opening the dashboard
-  on a running server);
-- filter changes one after the other (a year instead of 12 weeks, then sex, clinic and age
-  band narrowed), each asking the database something the cache has not seen.
-
-Targets: a first render under 2 s, a filter change under 0.5 s.
-"""
+"""The Overview page with a million cases, rendered through AppTest (first render, new session,
+filter changes): `python -m benchmarks.overview_dashboard --cases 1000000`."""
 
 from __future__ import annotations
 
@@ -34,6 +19,7 @@ import streamlit as st
 from sqlalchemy import Engine, func, insert, select
 from streamlit.testing.v1 import AppTest
 
+import dashboards
 from dashboards.filters import period_from_widget
 from dashboards.session import SignedIn
 from db import migrate, users
@@ -43,7 +29,7 @@ from pipeline.aggregate.daily_counts import AGE_BAND_LABELS
 from pipeline.contract.fields import KNEE_INJURIES, SEXES
 from pipeline.contract.outputs import MECHANISMS, TRIAGE_LEVELS
 
-APP: Final = Path(__file__).parent / "app.py"
+APP: Final = Path(dashboards.__file__).parent / "app.py"
 FIRST_RENDER_TARGET_S: Final = 2.0
 FILTER_CHANGE_TARGET_S: Final = 0.5
 INSERT_BATCH: Final = 50_000
@@ -119,12 +105,13 @@ def load(engine: Engine, counts: pl.DataFrame) -> None:
         users.add_user(connection, BENCH_ADMIN, "admin", None)
 
 
-def _timed(action: Callable[[], AppTest]) -> tuple[float, AppTest]:
+def timed(action: Callable[[], AppTest]) -> tuple[float, AppTest]:
+    """Seconds `action` took to render a page, and the page; an exception on it stops here."""
     start = time.perf_counter()
     at = action()
     elapsed = time.perf_counter() - start
     if at.exception:
-        raise RuntimeError(f"the Overview failed: {at.exception[0].message}")
+        raise RuntimeError(f"the page failed: {at.exception[0].message}")
     return elapsed, at
 
 
@@ -138,10 +125,10 @@ def measure(engine: Engine, first_clinic: str, end: dt.date) -> list[tuple[str, 
     """(what, seconds, target) for each timed render of the Overview."""
     os.environ["DATABASE_URL"] = engine.url.render_as_string(hide_password=False)
     results: list[tuple[str, float, float]] = []
-    seconds, _ = _timed(lambda: _overview().run())
+    seconds, _ = timed(lambda: _overview().run())
     results.append(("first render, new process", seconds, FIRST_RENDER_TARGET_S))
     st.cache_data.clear()
-    seconds, at = _timed(lambda: _overview().run())
+    seconds, at = timed(lambda: _overview().run())
     results.append(("first render, new session, empty cache", seconds, FIRST_RENDER_TARGET_S))
     latest = period_from_widget(at.date_input(key="filter_period").value, (end, end))[1]
     year = (latest - dt.timedelta(days=364), latest)
@@ -164,7 +151,7 @@ def measure(engine: Engine, first_clinic: str, end: dt.date) -> list[tuple[str, 
         ),
     ]
     for what, change in changes:
-        seconds, at = _timed(functools.partial(change, at))
+        seconds, at = timed(functools.partial(change, at))
         results.append((what, seconds, FILTER_CHANGE_TARGET_S))
     return results
 
@@ -172,7 +159,7 @@ def measure(engine: Engine, first_clinic: str, end: dt.date) -> list[tuple[str, 
 def main(argv: Sequence[str] | None = None) -> int:
     """Build the data set, time the Overview, print the figures; 1 if a target is missed."""
     parser = argparse.ArgumentParser(
-        prog="python -m dashboards.bench", description="Benchmark the Overview page."
+        prog="python -m benchmarks.overview_dashboard", description="Benchmark the Overview page."
     )
     parser.add_argument("--cases", type=int, default=1_000_000, help="synthetic cases to count")
     parser.add_argument("--days", type=int, default=730, help="intake days they spread over")

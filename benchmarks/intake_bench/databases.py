@@ -6,19 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from benchmarks.pg_server import drop_databases, recreate_databases, start_server
 from db import migrate
 from db.engine import make_engine
-
-
-class DatabaseKind(StrEnum):
-    SQLITE = "sqlite"
-    POSTGRES = "postgres"
+from pipeline.cli.bench_command import DatabaseKind
 
 
 @dataclass
@@ -48,11 +43,7 @@ class Databases:
         else:
             if self.server_url is None:
                 raise RuntimeError("no PostgreSQL server")
-            admin = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-                connection.execute(text(f'CREATE DATABASE "{name}"'))
-            admin.dispose()
+            recreate_databases(self.server_url, name)
             self.created.append(name)
             url = make_url(self.server_url).set(database=name).render_as_string(hide_password=False)
         return url
@@ -64,21 +55,14 @@ class Databases:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{parsed.database}{suffix}").unlink(missing_ok=True)
             return
-        admin = create_engine(self.server_url or "", isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
-        admin.dispose()
+        drop_databases(self.server_url or "", parsed.database or "")
         if parsed.database in self.created:
             self.created.remove(parsed.database)
 
     def drop_created(self) -> None:
         if self.server_url is None or not self.created:
             return
-        admin = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            for name in self.created:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+        drop_databases(self.server_url, *self.created)
         self.created.clear()
 
 
@@ -88,7 +72,7 @@ def open_databases(
 ) -> Iterator[Databases]:
     """Databases of `kind`. For PostgreSQL without `postgres_url` (a server URL whose user may
     create databases), a throwaway server is started from the machine's PostgreSQL binaries
-    (tests/pg_server.py, as the `postgres` user when root) and stopped afterwards."""
+    (benchmarks/pg_server.py, as the `postgres` user when root) and stopped afterwards."""
     if kind is DatabaseKind.SQLITE:
         yield Databases(kind, work_dir)
         return
@@ -99,13 +83,6 @@ def open_databases(
         finally:
             databases.drop_created()
         return
-    try:
-        from tests.pg_server import start_server
-    except ImportError as error:  # an installed wheel has no tests package
-        raise RuntimeError(
-            "starting a throwaway PostgreSQL server needs the source checkout (tests/pg_server.py);"
-            " pass --postgres-url instead"
-        ) from error
     server = start_server()
     try:
         yield Databases(kind, work_dir, server.url())

@@ -1,10 +1,5 @@
-"""Valid intake records made up on the spot, for the benchmark and for tests.
-
-Not the product's generator (that one models clinics, drift and the mechanisms behind the
-findings): this only builds, with vectorized numpy and polars, records that satisfy every rule
-of the contract, in the text form a reader produces, with the variety that exercises every
-parsing path (boolean spellings, date-times with and without offsets, missing optional fields).
-"""
+"""Valid intake records as a reader hands them over, made up with numpy and polars in every
+spelling the contract accepts: the input of `classify_throughput` (not the product's generator)."""
 
 from __future__ import annotations
 

@@ -1,11 +1,5 @@
-"""The pipeline's stages, each timed on its own over every intake day of the landing
-directory, doing what the Dagster assets do (one transaction per day and stage), plus the
-whole pipeline through Dagster.
-
-Each function runs in a fresh worker process and returns what it timed; the stages that need
-earlier stages' data (validation before a load, cases before classifying) do that part
-outside their stopwatch.
-"""
+"""The pipeline's stages, each timed on its own over every intake day (what the Dagster assets
+do, one transaction per day and stage), and the whole pipeline through Dagster."""
 
 from __future__ import annotations
 
@@ -18,10 +12,10 @@ from pathlib import Path
 
 from sqlalchemy import delete, func, select, update
 
+from benchmarks.intake_bench.results import Stopwatch
 from db.engine import make_engine
 from db.models import CaseClassification, IngestedFile, IntakeCase, table_of
 from pipeline.aggregate import daily_counts
-from pipeline.bench.results import Stopwatch
 from pipeline.classify import classify
 from pipeline.classify.versions import RULE_SETS
 from pipeline.load import classifications, files, landing

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-from pipeline.bench.results import Measurement
+from benchmarks.intake_bench.results import Measurement
 
 MIB: Final = 1024 * 1024
 

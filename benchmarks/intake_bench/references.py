@@ -1,15 +1,5 @@
-"""The two references the pipeline is measured against, on the rows the pipeline wrote:
-
-- the raw bulk load: the database driver alone loads the same rows into the same tables
-  (`ingested_files`, `case_versions`, `intake_cases`, `case_classifications`, with the same
-  schema, constraints and indexes) in one transaction: sqlite3 `executemany` for SQLite,
-  psycopg `COPY ... FROM STDIN (FORMAT csv)` for PostgreSQL. Only the driver's load is timed:
-  the rows are first read from the pipeline's database, untimed, as the driver takes them
-  (tuples for sqlite3; PostgreSQL's own COPY text in scratch files, `dump_for_reference`,
-  read back in blocks);
-- the naive approach: one ORM object per row, `Session.add` one by one and one commit, on a
-  slice of the cases (with all their versions and their classifications), scaled linearly.
-"""
+"""The references the pipeline is measured against on the rows it wrote: the driver's raw bulk
+load into the same tables, and the naive ORM approach on a slice, scaled."""
 
 from __future__ import annotations
 
@@ -21,11 +11,11 @@ from sqlalchemy import Table, func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from benchmarks.intake_bench import peers
+from benchmarks.intake_bench.results import Stopwatch, timed_executemany
+from benchmarks.intake_bench.stages import TaskSpec, Timed
 from db.engine import make_engine
 from db.models import Base, CaseClassification, CaseVersion, IngestedFile, IntakeCase, table_of
-from pipeline.bench import peers
-from pipeline.bench.results import Stopwatch
-from pipeline.bench.stages import TaskSpec, Timed
 
 REFERENCE_MODELS: Final[tuple[type[Base], ...]] = (
     IngestedFile,
@@ -34,7 +24,6 @@ REFERENCE_MODELS: Final[tuple[type[Base], ...]] = (
     CaseClassification,
 )
 """What the references load, in foreign-key order."""
-FETCH_ROWS: Final = 100_000
 COPY_BLOCK_BYTES: Final = 1 << 20
 
 
@@ -69,10 +58,7 @@ def _sqlite_executemany(spec: TaskSpec, tables: list[Table]) -> tuple[float, int
         marks = ", ".join("?" * len(table.columns))
         insert = f"INSERT INTO {table.name} ({columns}) VALUES ({marks})"
         cursor = source.execute(f"SELECT {columns} FROM {table.name}")
-        while chunk := cursor.fetchmany(FETCH_ROWS):
-            with watch.timed():
-                target.executemany(insert, chunk)
-            rows += len(chunk)
+        rows += timed_executemany(watch, target, insert, cursor)
     with watch.timed():
         target.execute("COMMIT")
     source.close()

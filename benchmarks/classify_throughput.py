@@ -1,13 +1,5 @@
-"""Benchmark: validate + classify throughput once the records are in memory.
-
-    python -m pipeline.classify.bench --records 1000000
-
-Builds valid records as text (`synthetic`), the way a reader hands them over, then times
-`validate` and `classify` on them several times and prints the best and median run. Reading
-files is not part of the figure (see the readers for their own speed), nor is the content hash
-the loader gives each valid record when it stages it (`pipeline.validate.content_hash`); its
-time is printed on a line of its own.
-"""
+"""Validate + classify throughput on records already in memory:
+`python -m benchmarks.classify_throughput --records 1000000`."""
 
 from __future__ import annotations
 
@@ -21,8 +13,8 @@ from typing import Final
 
 import polars as pl
 
+from benchmarks.synthetic_records import synthetic_records
 from pipeline.classify import classify
-from pipeline.classify.synthetic import synthetic_records
 from pipeline.validate.content_hash import content_hash
 from pipeline.validate.rules import validate
 
@@ -45,7 +37,8 @@ class Run:
 
 
 def timed_run(records: pl.DataFrame, now: datetime) -> Run:
-    """Validate and classify `records` once, timing each step."""
+    """Validate and classify `records` once, timing each step; the content hash the loader
+    gives each record when it stages it is timed apart, outside the figure."""
     start = time.perf_counter()
     validated = validate(records, now)
     middle = time.perf_counter()

@@ -1,10 +1,5 @@
-"""Benchmark the generator: time and peak memory for a run (default 1,000,000 records).
-
-    .venv/bin/python -m pipeline.generate.bench --records 1000000
-
-Writes into a temporary directory (removed afterwards unless --keep is given) and prints the
-wall time, CPU time, peak resident memory of this process and the bytes written.
-"""
+"""Time and peak memory of one generator run:
+`python -m benchmarks.generator_throughput --records 1000000`."""
 
 from __future__ import annotations
 
