@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import urllib.parse
 from dataclasses import dataclass, replace
 from typing import Final, Literal
@@ -22,6 +21,7 @@ import streamlit as st
 from dashboards import access, cookies
 from dashboards.database import current_url, engine_for
 from db import users
+from pipeline import settings
 
 SESSION_KEY: Final = "signed_in"
 SignInMethod = Literal["password", "oidc"]
@@ -119,7 +119,7 @@ def client_address() -> str | None:
     """The browser's address as Streamlit sees the connection (None from the same machine);
     behind the reverse proxy of deploy/ (DASHBOARD_BEHIND_PROXY=1), the X-Real-IP header that
     proxy sets, since every connection then comes from the proxy."""
-    if os.environ.get("DASHBOARD_BEHIND_PROXY") == "1":
+    if settings.current().behind_proxy:
         forwarded = st.context.headers.get("X-Real-IP")
         if isinstance(forwarded, str) and forwarded:
             return forwarded

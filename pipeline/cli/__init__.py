@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from pipeline import settings
 from pipeline.cli import (
     alerts_command,
     bench_command,
@@ -36,12 +37,15 @@ app = typer.Typer(
 
 @app.callback()
 def _options(
+    ctx: typer.Context,
     debug: Annotated[
         bool,
         typer.Option("--debug", help="Log what the command does, with the traceback of an error."),
     ] = False,
 ) -> None:
     configure_logging(debug)
+    if "--help" not in ctx.args:  # help needs no settings; every command is refused without
+        settings.current()  # them: a variable that cannot be used is exit 3, named
 
 
 app.add_typer(db_commands.app, name="db")
