@@ -19,7 +19,7 @@ from pipeline.cli import (
     seed_command,
     users_command,
 )
-from pipeline.cli.errors import EXIT_CODES_HELP, IntakeGroup, configure_logging
+from pipeline.cli.errors import ASKS_HELP, EXIT_CODES_HELP, IntakeGroup, configure_logging
 
 app = typer.Typer(
     name="intake",
@@ -44,8 +44,8 @@ def _options(
     ] = False,
 ) -> None:
     configure_logging(debug)
-    if "--help" not in ctx.args:  # help needs no settings; every command is refused without
-        settings.current()  # them: a variable that cannot be used is exit 3, named
+    if not ctx.meta.get(ASKS_HELP):  # help needs no settings; every command is refused
+        settings.current()  # without them: a variable that cannot be used is exit 3, named
 
 
 app.add_typer(db_commands.app, name="db")

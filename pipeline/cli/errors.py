@@ -16,6 +16,8 @@ from db import problems
 from pipeline.settings import SettingsError
 
 LOG: Final = logging.getLogger("intake")
+ASKS_HELP: Final = "intake.asks_help"
+"""Set on the group's context when a `--help` is among the arguments, wherever it stands."""
 
 
 class ExitCode(IntEnum):
@@ -88,6 +90,10 @@ def configure_logging(debug: bool) -> None:
 
 class IntakeGroup(TyperGroup):
     """The `intake` command group: every subcommand's error goes through `describe`."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        ctx.meta[ASKS_HELP] = any(arg in ctx.help_option_names for arg in args)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: Any) -> Any:  # click.Context (Typer vendors its own click)
         try:
