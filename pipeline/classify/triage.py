@@ -54,6 +54,17 @@ def reason_holds() -> dict[TriageReason, pl.Expr]:
     return {reason: holds[reason].fill_null(False) for reason in TriageReason}
 
 
+TRIAGE_FIELDS: Final = tuple(
+    dict.fromkeys(
+        name
+        for holds in reason_holds().values()
+        for name in holds.meta.root_names()
+        if name != INTAKE_DATE
+    )
+)
+"""The contract fields triage reads (besides the intake date), as its rules above name them."""
+
+
 def triage_columns() -> list[pl.Expr]:
     """`triage` (String) and the reasons that hold as a bit set (`REASON_BITS`)."""
     holds = reason_holds()

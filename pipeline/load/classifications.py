@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Connection, delete, exists, func, or_, sel
 
 from db.models import CaseClassification, CaseVersion, IntakeCase, table_of
 from pipeline.classify.rules import INJURY_FIELD, ONSET_FIELD
+from pipeline.classify.triage import TRIAGE_FIELDS
 from pipeline.classify.versions import every_field
 from pipeline.contract.schema import RECORD_SCHEMA
 from pipeline.load.bulk import bulk_insert, read_frame
@@ -26,15 +27,6 @@ CASES = table_of(IntakeCase)
 VERSIONS = table_of(CaseVersion)
 CLASSIFICATIONS = table_of(CaseClassification)
 CHUNK_CASES: Final = 200_000
-TRIAGE_FIELDS: Final = (
-    "pain_trend",
-    "weight_bearing",
-    "temperature_c",
-    "fever_reported",
-    "rest_tried",
-    "hip_pain_onset_date",
-)
-"""The fields `pipeline.classify.triage` reads (besides the intake date)."""
 CLASSIFIER_FIELDS: Final = tuple(
     dict.fromkeys(
         (
