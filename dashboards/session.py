@@ -21,11 +21,12 @@ import streamlit as st
 from dashboards import access, cookies
 from dashboards.database import current_url, engine_for
 from db import users
+from db.states import Role
 from pipeline import settings
 
 SESSION_KEY: Final = "signed_in"
 SignInMethod = Literal["password", "oidc"]
-ROLE_NAMES: Final = {"admin": "administrator", "viewer": "viewer"}
+ROLE_NAMES: Final[dict[str, str]] = {Role.ADMIN: "administrator", Role.VIEWER: "viewer"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,7 @@ class SignedIn:
     @property
     def is_admin(self) -> bool:
         """Administrators see exact counts, the worklist and the audit log."""
-        return self.role == "admin"
+        return self.role == Role.ADMIN
 
     @property
     def role_name(self) -> str:

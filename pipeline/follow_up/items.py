@@ -22,6 +22,7 @@ from db.models import (
     table_of,
 )
 from db.needs_correction import unresolved
+from db.states import AlertSubject, FollowUpState
 from pipeline.contract.outputs import Triage
 from pipeline.follow_up.policy import TRIAGE_RANK, DuePolicy, check_change
 from pipeline.load.bulk import bulk_insert, read_frame
@@ -78,7 +79,7 @@ def _insert_items(
     allowed = pl.when(pl.col("level") == Triage.URGENT.value).then(pl.lit(policy.urgent))
     items = candidates.with_columns(
         (pl.col("landed_at") + allowed.otherwise(pl.lit(policy.evaluate))).alias("due_at"),
-        pl.lit("open").alias("state"),
+        pl.lit(FollowUpState.OPEN.value).alias("state"),
         pl.lit(now).alias("changed_at"),
         pl.lit(PIPELINE).alias("changed_by"),
         pl.lit(1).alias("version"),
@@ -99,7 +100,9 @@ def open_due_items(
     are looked at (what a day's load classified and quarantined), not every case."""
     if file_ids is not None and not file_ids:
         return Opened(0, 0)
-    has_item = exists().where(ITEMS.c.subject == "case", ITEMS.c.subject_key == CASES.c.intake_id)
+    has_item = exists().where(
+        ITEMS.c.subject == AlertSubject.CASE, ITEMS.c.subject_key == CASES.c.intake_id
+    )
     cases = read_frame(
         connection,
         select(
@@ -112,9 +115,11 @@ def open_due_items(
         .where(CLASSIFICATIONS.c.triage.in_(FOLLOW_UP_LEVELS), ~has_item)
         .where(*_scope(CASES.c.file_id, file_ids)),
         pl.Schema({n: t for n, t in CANDIDATE_SCHEMA.items() if n != "subject"}),
-    ).with_columns(pl.lit("case").alias("subject"))
+    ).with_columns(pl.lit(AlertSubject.CASE.value).alias("subject"))
     key = QUARANTINE.c.id.cast(ITEMS.c.subject_key.type)
-    has_record_item = exists().where(ITEMS.c.subject == "correction", ITEMS.c.subject_key == key)
+    has_record_item = exists().where(
+        ITEMS.c.subject == AlertSubject.CORRECTION, ITEMS.c.subject_key == key
+    )
     records = read_frame(
         connection,
         select(
@@ -130,7 +135,8 @@ def open_due_items(
             }
         ),
     ).with_columns(
-        pl.lit("correction").alias("subject"), pl.lit(Triage.URGENT.value).alias("level")
+        pl.lit(AlertSubject.CORRECTION.value).alias("subject"),
+        pl.lit(Triage.URGENT.value).alias("level"),
     )
     opened = _insert_items(
         connection,
@@ -161,7 +167,8 @@ def _reopen_raised(
         )
         .select_from(
             ITEMS.join(
-                CASES, (ITEMS.c.subject == "case") & (ITEMS.c.subject_key == CASES.c.intake_id)
+                CASES,
+                (ITEMS.c.subject == AlertSubject.CASE) & (ITEMS.c.subject_key == CASES.c.intake_id),
             ).join(CLASSIFICATIONS)
         )
         .where(
@@ -179,7 +186,7 @@ def _reopen_raised(
             .where(ITEMS.c.id == row.id)
             .values(
                 level=row.triage,
-                state="open",
+                state=FollowUpState.OPEN,
                 outcome=None,
                 due_at=landed + policy.allowed(row.triage),
                 changed_at=now,
@@ -193,7 +200,7 @@ def _reopen_raised(
                 at=now,
                 by=PIPELINE,
                 state_from=row.state,
-                state_to="open",
+                state_to=FollowUpState.OPEN,
                 level=row.triage,
                 outcome=None,
                 note=f"reopened: the triage rose from {row.level} to {row.triage}",

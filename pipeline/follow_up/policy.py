@@ -8,13 +8,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Final
 
+from db.states import FollowUpState
 from pipeline import settings
 from pipeline.contract.outputs import Triage
 
 TRIAGE_RANK: Final = {Triage.ROUTINE.value: 0, Triage.EVALUATE.value: 1, Triage.URGENT.value: 2}
 """How urgent each triage level is: a correction that raises the rank reopens an item."""
 
-NEXT_STATES: Final = {"open": ("contacted", "closed"), "contacted": ("closed",), "closed": ()}
+NEXT_STATES: Final[dict[str, tuple[FollowUpState, ...]]] = {
+    FollowUpState.OPEN: (FollowUpState.CONTACTED, FollowUpState.CLOSED),
+    FollowUpState.CONTACTED: (FollowUpState.CLOSED,),
+    FollowUpState.CLOSED: (),
+}
 """The changes a person may make from each state."""
 
 
@@ -48,7 +53,7 @@ def check_change(state: str, to: str, outcome: str | None) -> None:
     if to not in NEXT_STATES.get(state, ()):
         msg = f"an item that is {state} cannot become {to}"
         raise FollowUpError(msg)
-    if to == "closed" and outcome is None:
+    if to == FollowUpState.CLOSED and outcome is None:
         raise FollowUpError("closing an item needs an outcome")
-    if to != "closed" and outcome is not None:
+    if to != FollowUpState.CLOSED and outcome is not None:
         raise FollowUpError("only closing an item takes an outcome")

@@ -22,6 +22,7 @@ import polars as pl
 from sqlalchemy import func, select
 
 from db.models import IntakeCase, table_of
+from db.states import FileStatus, RunStatus
 from pipeline.aggregate import daily_counts
 from pipeline.classify import classify
 from pipeline.defs.partitions import intake_days
@@ -144,9 +145,9 @@ def load(
     days = _days(context)
     for day in days:
         with database.engine.connect() as connection:
-            validated = _validate(files.files_of_day(connection, day, ("landed",)))
+            validated = _validate(files.files_of_day(connection, day, (FileStatus.LANDED,)))
         with locks.write_transaction(database.engine, day, shared=True) as connection:
-            day_files = files.files_of_day(connection, day, ("landed",))
+            day_files = files.files_of_day(connection, day, (FileStatus.LANDED,))
             for file in day_files:  # registered meanwhile by another run: validate it now
                 if file.id not in validated:
                     validated.update(_validate([file]))
@@ -248,6 +249,6 @@ def daily_case_counts(
             run_id=context.run.run_id,
             job_name=context.run.job_name,
             days=_days(context),
-            status="success",
+            status=RunStatus.SUCCESS,
         )
     return dg.MaterializeResult(metadata={"dagster/row_count": rows})

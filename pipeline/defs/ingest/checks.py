@@ -4,6 +4,7 @@ import datetime as dt
 
 import dagster as dg
 
+from db.states import FileStatus
 from pipeline import settings
 from pipeline.classify.versions import NEWEST
 from pipeline.defs.partitions import intake_days
@@ -31,12 +32,11 @@ def no_duplicate_cases(
 def every_valid_record_loaded(
     context: dg.AssetCheckExecutionContext, database: IntakeDatabase
 ) -> dg.AssetCheckResult:
-    """Every file of the day is finished and its records add up:
-    in = loaded + unchanged + corrected + quarantined."""
+    """Every file of the day is finished and its records add up (`FileCounts.adds_up`)."""
     with database.engine.connect() as connection:
         day_files = integrity.files_of_days(connection, _days(context))
-    unfinished = [f.source_path for f in day_files if f.status != "finished"]
-    not_adding_up = [f.source_path for f in day_files if f.records_in != f.accounted]
+    unfinished = [f.source_path for f in day_files if f.status != FileStatus.FINISHED]
+    not_adding_up = [f.source_path for f in day_files if not f.adds_up]
     return dg.AssetCheckResult(
         passed=not unfinished and not not_adding_up,
         metadata={
