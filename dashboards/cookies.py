@@ -5,16 +5,17 @@ session's token from the sign-in page to the route that sets the cookie. No Stre
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Final
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from pipeline import settings
 
 COOKIE_NAME: Final = "dashboard_session"
 TICKET_ROUTE: Final = "/dashboard-session"
 """Where the sign-in page sends the browser to collect its cookie."""
 TICKET_LIFETIME: Final = dt.timedelta(seconds=60)
-SESSION_LIFETIME: Final = dt.timedelta(hours=8)
+SESSION_LIFETIME: Final = dt.timedelta(hours=settings.DEFAULT_SESSION_HOURS)
 """How long a sign-in holds, reloads and bookmarks included (DASHBOARD_SESSION_HOURS)."""
 _COOKIE_PURPOSE: Final = "dashboard-session-cookie"
 _TICKET_PURPOSE: Final = "dashboard-session-ticket"
@@ -22,17 +23,16 @@ _TICKET_PURPOSE: Final = "dashboard-session-ticket"
 
 def session_lifetime() -> dt.timedelta:
     """The session lifetime in force (DASHBOARD_SESSION_HOURS overrides the default)."""
-    hours = os.environ.get("DASHBOARD_SESSION_HOURS")
-    return SESSION_LIFETIME if hours is None else dt.timedelta(hours=float(hours))
+    return dt.timedelta(hours=settings.current().session_hours)
 
 
 def secret() -> str:
     """The signing secret: DASHBOARD_COOKIE_SECRET, else Streamlit's server.cookieSecret (a
     random one per server process unless configured: a restart then signs everyone out, and
     several server processes need the same configured secret)."""
-    configured = os.environ.get("DASHBOARD_COOKIE_SECRET")
-    if configured:
-        return configured
+    configured = settings.current().cookie_secret
+    if configured is not None:
+        return configured.get_secret_value()
     from streamlit import config
 
     return str(config.get_option("server.cookieSecret"))

@@ -4,7 +4,6 @@ can be used at all (reachable, migrated to the newest schema), in `db.problems`'
 from __future__ import annotations
 
 import logging
-import os
 from enum import StrEnum
 from typing import Final
 
@@ -16,6 +15,7 @@ from dashboards.settings import HEALTH_TTL, POSTGRES_CONNECT_TIMEOUT_S
 from db import problems
 from db.engine import database_url, make_engine
 from db.problems import Fault
+from pipeline import settings
 
 LOG = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def current_url() -> str:
     try:
         return database_url().render_as_string(hide_password=False)
     except problems.DatabaseFaultError:
-        return os.environ.get("DATABASE_URL", "")
+        return settings.current().database_url.get_secret_value()
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

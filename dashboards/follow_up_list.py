@@ -10,6 +10,7 @@ from typing import Any, Final
 import polars as pl
 
 from dashboards.filters import label_of
+from db.states import AlertSubject, FollowUpState
 
 OVERDUE: Final = "⚠ overdue"
 NEEDS_CORRECTION: Final = "Urgent: record needs correction"
@@ -23,7 +24,7 @@ def _span(delta: dt.timedelta) -> str:
 def due_text(due_at: dt.datetime, state: str, now: dt.datetime) -> str:
     """`⚠ overdue 5 h` for an item not closed past its due time, `in 3 h` before it, and
     nothing for a closed one."""
-    if state == "closed":
+    if state == FollowUpState.CLOSED:
         return ""
     if due_at < now:
         return f"{OVERDUE} {_span(now - due_at)}"
@@ -31,11 +32,11 @@ def due_text(due_at: dt.datetime, state: str, now: dt.datetime) -> str:
 
 
 def overdue_count(items: pl.DataFrame, now: dt.datetime) -> int:
-    return items.filter((pl.col("state") != "closed") & (pl.col("due_at") < now)).height
+    return items.filter((pl.col("state") != FollowUpState.CLOSED) & (pl.col("due_at") < now)).height
 
 
 def _triage(row: dict[str, object]) -> str:
-    if row["subject"] == "correction":
+    if row["subject"] == AlertSubject.CORRECTION:
         return NEEDS_CORRECTION
     level, now_level = str(row["level"]), row["triage_now"]
     if now_level and now_level != level:  # a correction lowered it: shown, the item stays

@@ -26,6 +26,7 @@ from db.models import (
     QuarantinedRecord,
     table_of,
 )
+from db.states import AlertSubject, FollowUpState
 from pipeline.contract.fields import FIELD_NAMES
 
 ITEMS = table_of(FollowUpItem)
@@ -39,9 +40,9 @@ QUARANTINE = table_of(QuarantinedRecord)
 FILES = table_of(IngestedFile)
 
 STATE_GROUPS: Final = {
-    "open": ("open", "contacted"),
-    "closed": ("closed",),
-    "all": ("open", "contacted", "closed"),
+    "open": (FollowUpState.OPEN, FollowUpState.CONTACTED),
+    "closed": (FollowUpState.CLOSED,),
+    "all": tuple(FollowUpState),
 }
 """What the worklist's "Show" choice lists: open (the default: not yet closed), closed, all."""
 
@@ -97,14 +98,15 @@ class ItemPage:
 
 def _record_id() -> ColumnElement[Any]:
     """The quarantined record an item is about (NULL for a case's item)."""
-    numeric = case((ITEMS.c.subject == "correction", ITEMS.c.subject_key), else_=None)
+    numeric = case((ITEMS.c.subject == AlertSubject.CORRECTION, ITEMS.c.subject_key), else_=None)
     return cast(numeric, Integer)
 
 
 def _joined() -> Any:
     return (
         ITEMS.outerjoin(
-            CASES, (ITEMS.c.subject == "case") & (CASES.c.intake_id == ITEMS.c.subject_key)
+            CASES,
+            (ITEMS.c.subject == AlertSubject.CASE) & (CASES.c.intake_id == ITEMS.c.subject_key),
         )
         .outerjoin(CLASSIFICATIONS, CLASSIFICATIONS.c.intake_id == CASES.c.intake_id)
         .outerjoin(QUARANTINE, QUARANTINE.c.id == _record_id())
@@ -159,7 +161,7 @@ def item_page(url: str, query: ItemQuery, page: int) -> ItemPage:
     # every open item. Only "all" puts the closed ones last, and pays for a sort.
     order = [ITEMS.c.level.desc(), ITEMS.c.due_at, ITEMS.c.id]
     if query.show == "all":
-        order.insert(0, case((ITEMS.c.state == "closed", 1), else_=0))
+        order.insert(0, case((ITEMS.c.state == FollowUpState.CLOSED, 1), else_=0))
     ordered = _listing().where(*conditions).order_by(*order)
     # Only a lookup needs the cases to count: otherwise the items alone say how many.
     counted = _joined() if query.find else ITEMS
@@ -177,7 +179,9 @@ def overdue_urgent_per_clinic(url: str, now: dt.datetime) -> pl.DataFrame:
     """Urgent items not closed and past their due time, per clinic."""
     query = (
         select(ITEMS.c.clinic_id, func.count().label("items"))
-        .where(ITEMS.c.state != "closed", ITEMS.c.level == "urgent", ITEMS.c.due_at < now)
+        .where(
+            ITEMS.c.state != FollowUpState.CLOSED, ITEMS.c.level == "urgent", ITEMS.c.due_at < now
+        )
         .group_by(ITEMS.c.clinic_id)
         .order_by(ITEMS.c.clinic_id)
     )
@@ -250,11 +254,12 @@ def case_record(url: str, intake_id: str) -> CaseRecord:
             select(ITEMS)
             .where(
                 or_(
-                    (ITEMS.c.subject == "case") & (ITEMS.c.subject_key == intake_id),
-                    (ITEMS.c.subject == "correction") & ITEMS.c.subject_key.in_(record_ids),
+                    (ITEMS.c.subject == AlertSubject.CASE) & (ITEMS.c.subject_key == intake_id),
+                    (ITEMS.c.subject == AlertSubject.CORRECTION)
+                    & ITEMS.c.subject_key.in_(record_ids),
                 )
             )
-            .order_by(case((ITEMS.c.subject == "case", 0), else_=1))
+            .order_by(case((ITEMS.c.subject == AlertSubject.CASE, 0), else_=1))
         ).first()
         history = (
             connection.execute(

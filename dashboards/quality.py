@@ -11,6 +11,7 @@ from dashboards.red_flags import page_count
 from dashboards.settings import AUDIT_PAGE_SIZE
 from dashboards.small_cells import NOT_SHOWN, count_text
 from db.models import AUDIT_EVENTS
+from db.states import AlertStatus, FileStatus, RunStatus
 
 TIME_FORMAT = "%Y-%m-%d %H:%M UTC"
 SHORT_TIME_FORMAT = "%d %b, %H:%M"
@@ -24,7 +25,7 @@ def render_runs(runs: pl.DataFrame) -> None:
         st.info("No pipeline run is recorded yet: `intake run` (or `make demo`) records one.")
         return
     last = runs.row(0, named=True)
-    succeeded = last["status"] == "success"
+    succeeded = last["status"] == RunStatus.SUCCESS
     status, finished, days = st.columns(3)
     status.metric("Status", "Succeeded" if succeeded else "Failed", border=True)
     finished.metric(
@@ -84,7 +85,7 @@ def render_files(totals: pl.DataFrame, recent: pl.DataFrame) -> None:
         border=True,
     )
     quarantined.metric("Quarantined", f"{total['records_quarantined']:,}", border=True)
-    unfinished = totals.filter(pl.col("status") != "finished")["files"].sum()
+    unfinished = totals.filter(pl.col("status") != FileStatus.FINISHED)["files"].sum()
     if unfinished:
         st.warning(f"{unfinished} file(s) not finished yet: their records are not all counted.")
     with st.expander("Latest files"):
@@ -125,12 +126,12 @@ def render_quarantine(reasons: pl.DataFrame, *, show_values: bool) -> None:
 
 
 ALERT_STATUS_LABELS = {
-    "queued": "Waiting to be sent",
-    "pending": "Being sent",
-    "sent": "Sent",
-    "failed": "Failed: retried at the next run",
-    "no_channel": "No channel configured",
-    "before_alerts": "Urgent before alerts existed",
+    AlertStatus.QUEUED: "Waiting to be sent",
+    AlertStatus.PENDING: "Being sent",
+    AlertStatus.SENT: "Sent",
+    AlertStatus.FAILED: "Failed: retried at the next run",
+    AlertStatus.NO_CHANNEL: "No channel configured",
+    AlertStatus.BEFORE_ALERTS: "Urgent before alerts existed",
 }
 
 
@@ -139,7 +140,7 @@ def render_alerts(status: pl.DataFrame) -> None:
     if status.is_empty():
         st.info("No urgent case has needed an alert yet.")
         return
-    failing = status.filter(pl.col("status") == "failed")
+    failing = status.filter(pl.col("status") == AlertStatus.FAILED)
     if not failing.is_empty():
         clinics = ", ".join(sorted(c or "(not readable)" for c in failing["clinic_id"]))
         st.warning(f"Alerts could not be delivered to: {clinics}. They are retried at each run.")

@@ -53,6 +53,7 @@ from dashboards.settings import (
 )
 from db import needs_correction
 from db.models import (
+    RECORD_OUTCOMES,
     AuditEvent,
     CaseClassification,
     DailyCaseCount,
@@ -62,6 +63,7 @@ from db.models import (
     QuarantinedRecord,
     table_of,
 )
+from db.states import RunStatus
 from pipeline.aggregate.daily_counts import AGE_BANDS
 from pipeline.alerts import ledger
 
@@ -97,7 +99,7 @@ def last_successful_run(url: str) -> DataVersion:
     """Not cached: asked on every page run, so a run that has committed is seen at once."""
     query = (
         select(RUNS.c.run_id, RUNS.c.finished_at)
-        .where(RUNS.c.status == "success")
+        .where(RUNS.c.status == RunStatus.SUCCESS)
         .order_by(RUNS.c.finished_at.desc())
         .limit(1)
     )
@@ -389,13 +391,7 @@ def audit_log(url: str, events: tuple[str, ...], page: int) -> tuple[pl.DataFram
     return _frame(rows, _schema_of(query)), int(total)
 
 
-_RECORD_COUNTS = (
-    "records_in",
-    "records_loaded",
-    "records_unchanged",
-    "records_corrected",
-    "records_quarantined",
-)
+_RECORD_COUNTS = ("records_in", *RECORD_OUTCOMES)
 
 
 def _count_conditions(filters: Filters) -> list[ColumnElement[bool]]:

@@ -58,6 +58,7 @@ from dashboards import (  # noqa: F401  (the page modules' own imports, done up 
 )
 from dashboards.database import current_url
 from db.engine import make_engine
+from pipeline import settings
 
 APP: Final = Path(__file__).resolve().parent / "app.py"
 NEXT_PATH: Final = re.compile(r"/[A-Za-z0-9_-]*")
@@ -152,6 +153,7 @@ def keep_session_ids_out_of_logs() -> None:
                 handler.addFilter(keep_out)
 
 
+settings.current()  # the server does not start with a variable it cannot use: SettingsError
 keep_session_ids_out_of_logs()
 app = st.App(
     APP,

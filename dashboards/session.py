@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import urllib.parse
 from dataclasses import dataclass, replace
 from typing import Final, Literal
@@ -22,10 +21,12 @@ import streamlit as st
 from dashboards import access, cookies
 from dashboards.database import current_url, engine_for
 from db import users
+from db.states import Role
+from pipeline import settings
 
 SESSION_KEY: Final = "signed_in"
 SignInMethod = Literal["password", "oidc"]
-ROLE_NAMES: Final = {"admin": "administrator", "viewer": "viewer"}
+ROLE_NAMES: Final[dict[str, str]] = {Role.ADMIN: "administrator", Role.VIEWER: "viewer"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,7 @@ class SignedIn:
     @property
     def is_admin(self) -> bool:
         """Administrators see exact counts, the worklist and the audit log."""
-        return self.role == "admin"
+        return self.role == Role.ADMIN
 
     @property
     def role_name(self) -> str:
@@ -119,7 +120,7 @@ def client_address() -> str | None:
     """The browser's address as Streamlit sees the connection (None from the same machine);
     behind the reverse proxy of deploy/ (DASHBOARD_BEHIND_PROXY=1), the X-Real-IP header that
     proxy sets, since every connection then comes from the proxy."""
-    if os.environ.get("DASHBOARD_BEHIND_PROXY") == "1":
+    if settings.current().behind_proxy:
         forwarded = st.context.headers.get("X-Real-IP")
         if isinstance(forwarded, str) and forwarded:
             return forwarded

@@ -1,15 +1,16 @@
 """The dashboard's tunables, in one place: cache lifetimes, page sizes, sign-in limits.
 
-Values that a deployment (or a test) may change are read from the environment when used, not
+Values that a deployment (or a test) may change come from `pipeline.settings` when used, not
 at import, so they can be changed without restarting the Python process.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from typing import Final
+
+from pipeline import settings
 
 CACHE_TTL: Final = dt.timedelta(minutes=5)
 """How long a loaded aggregate is reused: the pipeline refreshes data daily, so five minutes
@@ -47,22 +48,16 @@ class SignInLimits:
     lockout: dt.timedelta
 
 
-DEFAULT_LIMITS: Final = SignInLimits(
-    per_username=10,
-    per_address=30,
-    window=dt.timedelta(minutes=15),
-    lockout=dt.timedelta(minutes=15),
-)
+SIGN_IN_WINDOW: Final = dt.timedelta(minutes=15)
 
 
 def sign_in_limits() -> SignInLimits:
     """The limits in force: DASHBOARD_LOCKOUT_USERNAME_FAILURES,
-    DASHBOARD_LOCKOUT_ADDRESS_FAILURES and DASHBOARD_LOCKOUT_SECONDS override the defaults."""
-    env = os.environ.get
-    lockout = env("DASHBOARD_LOCKOUT_SECONDS")
+    DASHBOARD_LOCKOUT_ADDRESS_FAILURES and DASHBOARD_LOCKOUT_SECONDS (10, 30, 15 minutes)."""
+    configured = settings.current()
     return SignInLimits(
-        per_username=int(env("DASHBOARD_LOCKOUT_USERNAME_FAILURES", DEFAULT_LIMITS.per_username)),
-        per_address=int(env("DASHBOARD_LOCKOUT_ADDRESS_FAILURES", DEFAULT_LIMITS.per_address)),
-        window=DEFAULT_LIMITS.window,
-        lockout=DEFAULT_LIMITS.lockout if lockout is None else dt.timedelta(seconds=float(lockout)),
+        per_username=configured.lockout_username_failures,
+        per_address=configured.lockout_address_failures,
+        window=SIGN_IN_WINDOW,
+        lockout=dt.timedelta(seconds=configured.lockout_seconds),
     )

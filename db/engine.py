@@ -12,7 +12,6 @@ while connecting carry a `db.problems.DatabaseFaultError` saying so in words.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, Final
 
@@ -21,8 +20,9 @@ from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from db import problems
+from pipeline import settings
 
-DEFAULT_DATABASE_URL: Final = "sqlite:///var/intake.db"
+DEFAULT_DATABASE_URL: Final = settings.DEFAULT_DATABASE_URL
 SQLITE_BUSY_TIMEOUT_MS: Final = 30_000
 SQLITE_BEGIN_OPTION: Final = "sqlite_begin"
 """Execution option naming how SQLite transactions begin: DEFERRED (default) or IMMEDIATE."""
@@ -38,7 +38,7 @@ def database_url(url: str | URL | None = None) -> URL:
     A plain `postgresql://` URL is taken to mean psycopg 3. Raises `DatabaseFaultError` for a URL
     that is not one, or names a database other than SQLite or PostgreSQL.
     """
-    given = url or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    given = url or settings.current().database_url.get_secret_value()
     try:
         resolved = make_url(given)
     except ArgumentError as error:

@@ -3,13 +3,15 @@ classifications.
 
 The database enforces the contract by itself wherever a database can: NOT NULL on required
 fields, CHECK constraints on allowed values, ranges, lengths and the id alphabet, unique
-`intake_id`, foreign keys. Allowed values come from `pipeline.contract`, never from copies here.
+`intake_id`, foreign keys. Allowed values come from `pipeline.contract` and `db.states`, never
+from copies here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from enum import StrEnum
+from typing import Any, Final
 
 from sqlalchemy import (
     JSON,
@@ -39,6 +41,15 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from db.checks import check_enum_columns, id_alphabet_checks
+from db.states import (
+    AlertStatus,
+    AlertSubject,
+    FileStatus,
+    FollowUpOutcome,
+    FollowUpState,
+    Role,
+    RunStatus,
+)
 from pipeline.contract import fields as c
 from pipeline.contract.outputs import MECHANISMS, TRIAGE_LEVELS
 
@@ -55,12 +66,6 @@ JsonDocument = JSON().with_variant(JSONB(), "postgresql")
 
 INTAKE_DATE_COMMENT = "the calendar date written in intake_at: the clinic's day of intake"
 
-FILE_STATUSES = ("landed", "validated", "finished")
-"""A file is `landed` when registered, `finished` once its records are loaded (new versions,
-cases and their classifications) and quarantined, in one transaction (its counts then add up).
-`validated` (records staged, not merged) was a step of the staging load before migration 0010,
-which sends such files back to `landed`; no file is in it any more."""
-
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
@@ -73,9 +78,10 @@ class Base(DeclarativeBase):
             check_enum_columns(table)
 
 
-def _enum(allowed: tuple[str, ...], name: str) -> Enum:
+def _enum(allowed: tuple[str, ...] | type[StrEnum], name: str) -> Enum:
     """A VARCHAR as long as the longest allowed value. The allowed values are checked by the
     table (`db.checks.check_enum_columns`, in each database's own form), not by the type."""
+    allowed = tuple(str(value) for value in allowed)
     return Enum(
         *allowed,
         name=name,
@@ -151,9 +157,20 @@ class IntakeContent:
     )
 
 
+RECORD_OUTCOMES: Final = (
+    "records_loaded",
+    "records_unchanged",
+    "records_corrected",
+    "records_quarantined",
+)
+"""Where each of a file's records went, as its columns. Once the file is finished they add up
+to its `records_in` (`COUNTS_ADD_UP`): every record is counted once, none is lost."""
+COUNTS_ADD_UP: Final = f"records_in = {' + '.join(RECORD_OUTCOMES)}"
+
+
 class IngestedFile(Base):
     """One landing file as received: where it came from, its content hash and what became of
-    its records. Records in = loaded + unchanged + corrected + quarantined once finished.
+    its records (`RECORD_OUTCOMES`, adding up to `records_in` once finished).
     `classified_at` and `counted_at` record the later steps' progress, so a run only does the
     work its new files bring."""
 
@@ -168,7 +185,7 @@ class IngestedFile(Base):
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    status: Mapped[str] = mapped_column(_enum(FILE_STATUSES, "file_status"))
+    status: Mapped[str] = mapped_column(_enum(FileStatus, "file_status"))
     records_in: Mapped[int] = mapped_column(Integer, default=0)
     records_loaded: Mapped[int] = mapped_column(Integer, default=0)
     records_unchanged: Mapped[int] = mapped_column(Integer, default=0)
@@ -186,13 +203,11 @@ class IngestedFile(Base):
         UniqueConstraint("source_path", "content_hash"),
         Index(None, "landing_date", "status"),
         CheckConstraint(
-            "status <> 'finished' OR records_in = records_loaded + records_unchanged"
-            " + records_corrected + records_quarantined",
+            f"status <> '{FileStatus.FINISHED}' OR {COUNTS_ADD_UP}",
             "counts_add_up",
         ),
         CheckConstraint(
-            "records_in >= 0 AND records_loaded >= 0 AND records_unchanged >= 0"
-            " AND records_corrected >= 0 AND records_quarantined >= 0",
+            " AND ".join(f"{name} >= 0" for name in ("records_in", *RECORD_OUTCOMES)),
             "counts_not_negative",
         ),
     )
@@ -337,9 +352,6 @@ class DailyCaseCount(Base):
     the index alone, already in (day, mechanism, triage) order, with every filter column."""
 
 
-RUN_STATUSES = ("success", "failure")
-
-
 class PipelineRun(Base):
     """One run of the ingestion job and how it ended, for the dashboard's data-quality page."""
 
@@ -350,7 +362,7 @@ class PipelineRun(Base):
     first_day: Mapped[dt.date | None] = mapped_column(Date)
     last_day: Mapped[dt.date | None] = mapped_column(Date)
     finished_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    status: Mapped[str] = mapped_column(_enum(RUN_STATUSES, "run_status"))
+    status: Mapped[str] = mapped_column(_enum(RunStatus, "run_status"))
     detail: Mapped[str | None] = mapped_column(Text, comment="the failure, in one line")
 
     __table_args__ = (Index(None, "finished_at"),)
@@ -420,16 +432,6 @@ class RulesApproval(Base):
     __table_args__ = (Index(None, "approved_at"),)
 
 
-ALERT_SUBJECTS = ("case", "correction")
-"""What an alert announces: an urgent `case`, or a quarantined record with a red flag that
-needs `correction` (keyed by its quarantine row id)."""
-ALERT_STATUSES = ("queued", "pending", "sent", "failed", "no_channel", "before_alerts")
-"""`queued`: new, due to be sent; `pending`: claimed by a run that is sending it; `sent`: a
-channel took it; `failed`: every channel refused or was down (retried by the next run or tick);
-`no_channel`: the clinic has no channel configured; `before_alerts`: urgent before alerts
-existed (never announced)."""
-
-
 class AlertLedgerEntry(Base):
     """What was announced to a clinic's alert channels, one row per subject and triage level:
     re-runs, retries and concurrent runs consult it, so no subject is announced twice (but a
@@ -438,13 +440,13 @@ class AlertLedgerEntry(Base):
     __tablename__ = "alert_ledger"
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    subject: Mapped[str] = mapped_column(_enum(ALERT_SUBJECTS, "alert_subject"))
+    subject: Mapped[str] = mapped_column(_enum(AlertSubject, "alert_subject"))
     subject_key: Mapped[str] = mapped_column(
         String(256), comment="the case's intake_id, or the quarantined record's id"
     )
     level: Mapped[str] = mapped_column(_enum(TRIAGE_LEVELS, "triage"))
     clinic_id: Mapped[str | None] = mapped_column(String(256))
-    status: Mapped[str] = mapped_column(_enum(ALERT_STATUSES, "alert_status"))
+    status: Mapped[str] = mapped_column(_enum(AlertStatus, "alert_status"))
     attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     queued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     claimed_at: Mapped[dt.datetime | None] = mapped_column(
@@ -462,16 +464,6 @@ class AlertLedgerEntry(Base):
     )
 
 
-FOLLOW_UP_STATES = ("open", "contacted", "closed")
-FOLLOW_UP_OUTCOMES = (
-    "seen_in_clinic",
-    "sent_to_emergency",
-    "referred_on",
-    "unreachable",
-    "not_needed",
-)
-"""How a follow-up item was closed: the patient was seen in clinic, sent to emergency, referred
-on, could not be reached, or needed nothing more."""
 FOLLOW_UP_NOTE_LENGTH = 500
 
 
@@ -484,7 +476,7 @@ class FollowUpItem(Base):
     __tablename__ = "follow_up_items"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    subject: Mapped[str] = mapped_column(_enum(ALERT_SUBJECTS, "alert_subject"))
+    subject: Mapped[str] = mapped_column(_enum(AlertSubject, "alert_subject"))
     subject_key: Mapped[str] = mapped_column(
         String(256), comment="the case's intake_id, or the quarantined record's id"
     )
@@ -492,8 +484,8 @@ class FollowUpItem(Base):
     level: Mapped[str] = mapped_column(
         _enum(TRIAGE_LEVELS, "triage"), comment="the triage it was opened (or reopened) for"
     )
-    state: Mapped[str] = mapped_column(_enum(FOLLOW_UP_STATES, "follow_up_state"))
-    outcome: Mapped[str | None] = mapped_column(_enum(FOLLOW_UP_OUTCOMES, "follow_up_outcome"))
+    state: Mapped[str] = mapped_column(_enum(FollowUpState, "follow_up_state"))
+    outcome: Mapped[str | None] = mapped_column(_enum(FollowUpOutcome, "follow_up_outcome"))
     note: Mapped[str | None] = mapped_column(String(FOLLOW_UP_NOTE_LENGTH))
     landed_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), comment="when the record that opened it was received"
@@ -510,8 +502,12 @@ class FollowUpItem(Base):
         # a page at a time instead of sorting every open item.
         Index("ix_follow_up_items_worklist_order", desc(column("level")), "due_at", "id"),
         Index(None, "clinic_id", "state"),
-        CheckConstraint("state <> 'closed' OR outcome IS NOT NULL", "closed_has_outcome"),
-        CheckConstraint("outcome IS NULL OR state = 'closed'", "outcome_only_when_closed"),
+        CheckConstraint(
+            f"state <> '{FollowUpState.CLOSED}' OR outcome IS NOT NULL", "closed_has_outcome"
+        ),
+        CheckConstraint(
+            f"outcome IS NULL OR state = '{FollowUpState.CLOSED}'", "outcome_only_when_closed"
+        ),
         CheckConstraint("version >= 1", "version_positive"),
     )
 
@@ -525,18 +521,14 @@ class FollowUpEvent(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("follow_up_items.id", ondelete="CASCADE"))
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     by: Mapped[str] = mapped_column(String(128))
-    state_from: Mapped[str | None] = mapped_column(_enum(FOLLOW_UP_STATES, "follow_up_state_from"))
-    state_to: Mapped[str] = mapped_column(_enum(FOLLOW_UP_STATES, "follow_up_state"))
+    state_from: Mapped[str | None] = mapped_column(_enum(FollowUpState, "follow_up_state_from"))
+    state_to: Mapped[str] = mapped_column(_enum(FollowUpState, "follow_up_state"))
     level: Mapped[str] = mapped_column(_enum(TRIAGE_LEVELS, "triage"))
-    outcome: Mapped[str | None] = mapped_column(_enum(FOLLOW_UP_OUTCOMES, "follow_up_outcome"))
+    outcome: Mapped[str | None] = mapped_column(_enum(FollowUpOutcome, "follow_up_outcome"))
     note: Mapped[str | None] = mapped_column(String(FOLLOW_UP_NOTE_LENGTH))
 
     __table_args__ = (Index(None, "item_id", "at"),)
 
-
-ROLES = ("admin", "viewer")
-"""Dashboard roles: an `admin` also sees the red-flag worklist, exact small counts and the
-audit log; a `viewer` sees aggregates with small cells suppressed."""
 
 AUDIT_EVENTS = (
     "sign_in",
@@ -563,7 +555,7 @@ class DashboardUser(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(USERNAME_LENGTH))
-    role: Mapped[str] = mapped_column(_enum(ROLES, "role"))
+    role: Mapped[str] = mapped_column(_enum(Role, "role"))
     password_hash: Mapped[str | None] = mapped_column(String(256))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 

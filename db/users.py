@@ -20,7 +20,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, delete, insert, select, update
 from zxcvbn import zxcvbn
 
-from db.models import ROLES, USERNAME_LENGTH, DashboardUser, table_of
+from db.models import USERNAME_LENGTH, DashboardUser, table_of
+from db.states import Role
 
 USERS = table_of(DashboardUser)
 
@@ -52,7 +53,7 @@ class User:
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == Role.ADMIN
 
 
 def hash_password(password: str) -> str:
@@ -93,8 +94,8 @@ def add_user(
     the deployment's OpenID Connect provider."""
     if not USERNAME_PATTERN.fullmatch(username):
         raise UserError(f"invalid username {username!r}: use 1-128 letters, digits and _ . @ + -")
-    if role not in ROLES:
-        raise UserError(f"invalid role {role!r}: one of {', '.join(ROLES)}")
+    if role not in tuple(Role):
+        raise UserError(f"invalid role {role!r}: one of {', '.join(Role)}")
     if get_user(connection, username) is not None:
         raise UserError(f"user {username!r} already exists")
     if password is not None:

@@ -22,6 +22,8 @@ import signal
 from collections import Counter
 from typing import Final
 
+from pipeline import settings
+
 FAULT_POINT_ENV: Final = "INTAKE_FAULT_POINT"
 
 POINTS: Final = (
@@ -42,7 +44,7 @@ def fault_point(name: str) -> None:
     if name not in POINTS:
         msg = f"unknown fault point {name!r}; the points are {', '.join(POINTS)}"
         raise ValueError(msg)
-    wanted = os.environ.get(FAULT_POINT_ENV)
+    wanted = settings.current().fault_point
     if not wanted:
         return
     point, _, nth = wanted.partition("@")

@@ -8,32 +8,32 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 import dagster as dg
 from sqlalchemy.exc import SQLAlchemyError
 
+from pipeline import settings
 from pipeline.defs.ingest.sensors import RANGE_END_TAG, RANGE_START_TAG, record_failure
 from pipeline.defs.resources import IntakeDatabase
 from pipeline.load import landing
 
-DEFAULT_DAGSTER_HOME: Final = Path("var/dagster")
 logger = logging.getLogger(__name__)
 
 
 def dagster_instance() -> dg.DagsterInstance:
     """The Dagster instance at DAGSTER_HOME, which defaults to `var/dagster`. A new instance
-    gets a `dagster.yaml` with telemetry off: clinical deployments send nothing out."""
-    home = Path(os.environ.setdefault("DAGSTER_HOME", str(DEFAULT_DAGSTER_HOME.resolve())))
+    gets a `dagster.yaml` with telemetry off: clinical deployments send nothing out. The home
+    is given to the instance, not put into this process's environment."""
+    home = settings.current().dagster_home.resolve()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
         config.write_text("telemetry:\n  enabled: false\n")
-    return dg.DagsterInstance.get()
+    return dg.DagsterInstance.from_config(str(home))
 
 
 def definitions() -> dg.Definitions:

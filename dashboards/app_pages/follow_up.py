@@ -14,7 +14,8 @@ from dashboards.database import current_url
 from dashboards.filters import label_of
 from dashboards.red_flags import page_count
 from dashboards.settings import WORKLIST_PAGE_SIZE
-from db.models import FOLLOW_UP_NOTE_LENGTH, FOLLOW_UP_OUTCOMES
+from db.models import FOLLOW_UP_NOTE_LENGTH
+from db.states import FollowUpOutcome, FollowUpState
 
 PAGE_KEY = "follow_up_page"
 LISTED_KEY = "follow_up_listed"
@@ -119,7 +120,7 @@ if not rows:
 def _apply(chosen: list[dict[str, Any]], to: str) -> None:
     """A button's callback: runs before the next run draws the page, so the list it draws
     already holds the change, and what to tell the user is shown above it."""
-    outcome = st.session_state.get(OUTCOME_KEY) if to == "closed" else None
+    outcome = st.session_state.get(OUTCOME_KEY) if to == FollowUpState.CLOSED else None
     note = st.session_state.get(NOTE_KEY)
     told = [
         message
@@ -147,12 +148,14 @@ with contact:
         type="primary",
         use_container_width=True,
         on_click=_apply,
-        args=(rows, "contacted"),
+        args=(rows, FollowUpState.CONTACTED),
     )
 with outcome_column:
-    st.selectbox("Outcome", FOLLOW_UP_OUTCOMES, format_func=label_of, key=OUTCOME_KEY)
+    st.selectbox(
+        "Outcome", tuple(o.value for o in FollowUpOutcome), format_func=label_of, key=OUTCOME_KEY
+    )
 with close:
-    st.button("Close", use_container_width=True, on_click=_apply, args=(rows, "closed"))
+    st.button("Close", use_container_width=True, on_click=_apply, args=(rows, FollowUpState.CLOSED))
 with open_case:
     single = rows[0] if len(rows) == 1 and rows[0]["intake_id"] else None
     if st.button("Open case", disabled=single is None, use_container_width=True) and single:

@@ -2,10 +2,22 @@
 app imports this module by name: deploy/celery is on its PYTHONPATH) and by the runs' Celery
 executor (pipeline/defs/executor.py), so both sides agree. docs/deploy.md explains each."""
 
-import os
+from pydantic import SecretStr
 
-broker_url = os.environ["INTAKE_CELERY_BROKER_URL"]  # redis://127.0.0.1:6379/0
-result_backend = os.environ["INTAKE_CELERY_BACKEND_URL"]  # redis://127.0.0.1:6379/1
+from pipeline.settings import SettingsError, current
+
+_settings = current()
+
+
+def _required(url: SecretStr | None, variable: str) -> str:
+    if url is None:
+        raise SettingsError(f"{variable} is not set: the Celery workers need it")
+    return url.get_secret_value()
+
+
+# The broker and results: redis://127.0.0.1:6379/0 and .../1 in deploy/systemd/intake.env.
+broker_url = _required(_settings.celery_broker_url, "INTAKE_CELERY_BROKER_URL")
+result_backend = _required(_settings.celery_backend_url, "INTAKE_CELERY_BACKEND_URL")
 
 # A step's message is acknowledged when the step is over, not when a worker takes it: a worker
 # that dies mid-step (SIGKILL, OOM, a lost host) leaves it unacknowledged, and Redis gives it
@@ -19,9 +31,9 @@ task_reject_on_worker_lost = True
 # next step, so the steps of a run spread over the workers.
 worker_prefetch_multiplier = 1
 broker_transport_options = {
-    "visibility_timeout": int(os.environ.get("INTAKE_CELERY_VISIBILITY_TIMEOUT", "7200")),
+    "visibility_timeout": _settings.celery_visibility_timeout,  # INTAKE_CELERY_VISIBILITY_TIMEOUT
     # How often a worker looks for messages a dead worker left (seconds; a scan every time).
-    "unacked_restore_interval": int(os.environ.get("INTAKE_CELERY_RESTORE_INTERVAL", "10")),
+    "unacked_restore_interval": _settings.celery_restore_interval,  # ..._RESTORE_INTERVAL
     "unacked_restore_throttle": 1,
     "max_retries": 3,
     "interval_start": 0,

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, func, select
 
-from db.models import DailyCaseCount, IngestedFile, table_of
+from db.models import RECORD_OUTCOMES, DailyCaseCount, IngestedFile, table_of
+from db.states import FileStatus
 
 FILES = table_of(IngestedFile)
 COUNTS = table_of(DailyCaseCount)
@@ -37,15 +38,9 @@ def totals(connection: Connection) -> Totals:
             func.count(),
             *(
                 func.coalesce(func.sum(FILES.c[name]), 0)
-                for name in (
-                    "records_in",
-                    "records_loaded",
-                    "records_unchanged",
-                    "records_corrected",
-                    "records_quarantined",
-                )
+                for name in ("records_in", *RECORD_OUTCOMES)
             ),
-        ).where(FILES.c.status == "finished")
+        ).where(FILES.c.status == FileStatus.FINISHED)
     ).one()
 
     def by(column: str) -> dict[str, int]:

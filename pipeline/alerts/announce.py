@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
+from db.states import AlertSubject
 from pipeline.alerts import ledger
 from pipeline.alerts.channels import Channels, SendResult
 from pipeline.alerts.message import ClinicAlert
@@ -42,8 +43,8 @@ def announce(engine: Engine, channels: Channels, worklist_url: str, now: dt.date
     for clinic, items in sorted(by_clinic.items()):
         alert = ClinicAlert(
             clinic,
-            cases=sum(i.subject == "case" for i in items),
-            corrections=sum(i.subject == "correction" for i in items),
+            cases=sum(i.subject == AlertSubject.CASE for i in items),
+            corrections=sum(i.subject == AlertSubject.CORRECTION for i in items),
         )
         result = channels.send(clinic, alert.title, alert.body(worklist_url))
         fault_point("alerts:after_send")

@@ -12,18 +12,20 @@ from typing import Final
 
 import apprise
 
+from db.states import AlertStatus
+
 EVERY_CLINIC_TAG: Final = "all-clinics"
 """A channel with this tag is told about every clinic."""
 
 
 class SendResult(StrEnum):
-    """How sending one clinic's alert went."""
+    """How sending one clinic's alert went: the alert's status then (`db.states.AlertStatus`)."""
 
-    SENT = "sent"
+    SENT = AlertStatus.SENT.value
     """At least one of the clinic's channels took the message."""
-    FAILED = "failed"
+    FAILED = AlertStatus.FAILED.value
     """Every channel of the clinic refused it, or could not be reached."""
-    NO_CHANNEL = "no_channel"
+    NO_CHANNEL = AlertStatus.NO_CHANNEL.value
     """No channel is configured for the clinic."""
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from db.models import AlertLedgerEntry, CaseClassification, IntakeCase, QuarantinedRecord, table_of
 from db.needs_correction import unresolved
+from db.states import AlertStatus, AlertSubject
 from pipeline.contract.outputs import Triage
 
 LEDGER = table_of(AlertLedgerEntry)
@@ -25,6 +26,8 @@ QUARANTINE = table_of(QuarantinedRecord)
 LEASE: Final = dt.timedelta(minutes=10)
 """How long a claimed item is left to the run that claimed it before another may send it."""
 ERROR_LENGTH: Final = 512
+WAITING: Final = (AlertStatus.QUEUED, AlertStatus.FAILED, AlertStatus.PENDING)
+"""Statuses of an item still to be sent (a pending one's round may have died)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +51,7 @@ def _insert_ignoring_known(connection: Connection, query: Any) -> int:
 
 def _unannounced_cases() -> Any:
     known_case = exists().where(
-        LEDGER.c.subject == "case",
+        LEDGER.c.subject == AlertSubject.CASE,
         LEDGER.c.subject_key == CASES.c.intake_id,
         LEDGER.c.level == Triage.URGENT.value,
     )
@@ -62,9 +65,9 @@ def _unannounced_cases() -> Any:
 def anything_due(connection: Connection) -> bool:
     """Whether a round has work: an urgent case or open red-flag record never announced, or an
     item waiting to be sent (queued, failed, or claimed by a round that may have died)."""
-    waiting = select(LEDGER.c.id).where(LEDGER.c.status.in_(("queued", "failed", "pending")))
+    waiting = select(LEDGER.c.id).where(LEDGER.c.status.in_(WAITING))
     known_record = exists().where(
-        LEDGER.c.subject == "correction",
+        LEDGER.c.subject == AlertSubject.CORRECTION,
         LEDGER.c.subject_key == func.cast(QUARANTINE.c.id, LEDGER.c.subject_key.type),
     )
     records = select(QUARANTINE.c.id).where(unresolved(), ~known_record)
@@ -79,15 +82,23 @@ def queue_new(connection: Connection, now: dt.datetime) -> int:
     how many were queued."""
     stamp = literal(now, LEDGER.c.queued_at.type)
     urgent = literal(Triage.URGENT.value)
+    queued = literal(AlertStatus.QUEUED.value)
     cases = _unannounced_cases().with_only_columns(
-        literal("case"), CASES.c.intake_id, urgent, CASES.c.clinic_id, literal("queued"), stamp
+        literal(AlertSubject.CASE.value),
+        CASES.c.intake_id,
+        urgent,
+        CASES.c.clinic_id,
+        queued,
+        stamp,
     )
     key = func.cast(QUARANTINE.c.id, LEDGER.c.subject_key.type)
     known_record = exists().where(
-        LEDGER.c.subject == "correction", LEDGER.c.subject_key == key, LEDGER.c.level == urgent
+        LEDGER.c.subject == AlertSubject.CORRECTION,
+        LEDGER.c.subject_key == key,
+        LEDGER.c.level == urgent,
     )
     records = select(
-        literal("correction"), key, urgent, QUARANTINE.c.clinic_id, literal("queued"), stamp
+        literal(AlertSubject.CORRECTION.value), key, urgent, QUARANTINE.c.clinic_id, queued, stamp
     ).where(unresolved(), ~known_record)
     return _insert_ignoring_known(connection, cases) + _insert_ignoring_known(connection, records)
 
@@ -97,8 +108,8 @@ def claim_due(connection: Connection, now: dt.datetime) -> list[Claimed]:
     in a transaction that holds the pipeline's shared lock, so two runs never claim the same
     item."""
     due = or_(
-        LEDGER.c.status.in_(("queued", "failed")),
-        and_(LEDGER.c.status == "pending", LEDGER.c.claimed_at < now - LEASE),
+        LEDGER.c.status.in_((AlertStatus.QUEUED, AlertStatus.FAILED)),
+        and_(LEDGER.c.status == AlertStatus.PENDING, LEDGER.c.claimed_at < now - LEASE),
     )
     rows = connection.execute(
         select(LEDGER.c.id, LEDGER.c.subject, LEDGER.c.clinic_id).where(due).order_by(LEDGER.c.id)
@@ -107,7 +118,7 @@ def claim_due(connection: Connection, now: dt.datetime) -> list[Claimed]:
         connection.execute(
             update(LEDGER)
             .where(LEDGER.c.id.in_([r.id for r in rows]))
-            .values(status="pending", claimed_at=now, attempts=LEDGER.c.attempts + 1)
+            .values(status=AlertStatus.PENDING, claimed_at=now, attempts=LEDGER.c.attempts + 1)
         )
     return [Claimed(r.id, r.subject, r.clinic_id) for r in rows]
 
@@ -123,7 +134,7 @@ def record(
     if not ids:
         return
     values: dict[str, Any] = {"status": status, "last_error": error and error[:ERROR_LENGTH]}
-    if status == "sent":
+    if status == AlertStatus.SENT:
         values["sent_at"] = now
     connection.execute(update(LEDGER).where(LEDGER.c.id.in_(ids)).values(**values))
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from pipeline import settings
 from pipeline.cli import (
     alerts_command,
     bench_command,
@@ -18,7 +19,7 @@ from pipeline.cli import (
     seed_command,
     users_command,
 )
-from pipeline.cli.errors import EXIT_CODES_HELP, IntakeGroup, configure_logging
+from pipeline.cli.errors import ASKS_HELP, EXIT_CODES_HELP, IntakeGroup, configure_logging
 
 app = typer.Typer(
     name="intake",
@@ -36,12 +37,15 @@ app = typer.Typer(
 
 @app.callback()
 def _options(
+    ctx: typer.Context,
     debug: Annotated[
         bool,
         typer.Option("--debug", help="Log what the command does, with the traceback of an error."),
     ] = False,
 ) -> None:
     configure_logging(debug)
+    if not ctx.meta.get(ASKS_HELP):  # help needs no settings; every command is refused
+        settings.current()  # without them: a variable that cannot be used is exit 3, named
 
 
 app.add_typer(db_commands.app, name="db")

@@ -13,8 +13,11 @@ import typer
 from typer.core import TyperGroup
 
 from db import problems
+from pipeline.settings import SettingsError
 
 LOG: Final = logging.getLogger("intake")
+ASKS_HELP: Final = "intake.asks_help"
+"""Set on the group's context when a `--help` is among the arguments, wherever it stands."""
 
 
 class ExitCode(IntEnum):
@@ -27,9 +30,10 @@ class ExitCode(IntEnum):
     """Your data or your command: an input file or folder that cannot be used, an option or
     value that is refused."""
     ENVIRONMENT = 3
-    """Your configuration or environment: the database (unreachable, credentials refused,
-    missing, schema not migrated or newer than the code, unsupported URL, a SQLite file that
-    cannot be written) or a folder that cannot be written."""
+    """Your configuration or environment: an environment variable that cannot be used, the
+    database (unreachable, credentials refused, missing, schema not migrated or newer than the
+    code, unsupported URL, a SQLite file that cannot be written) or a folder that cannot be
+    written."""
 
 
 EXIT_CODES_HELP: Final = "\n".join(
@@ -39,7 +43,8 @@ EXIT_CODES_HELP: Final = "\n".join(
         "1  it ran and the outcome needs you: a failed pipeline run, a missed red flag",
         "2  your data or your command: an input file or folder that cannot be used, an option "
         "or a value refused",
-        "3  your configuration or environment: the database (unreachable, credentials refused, "
+        "3  your configuration or environment: a variable that cannot be used, the database "
+        "(unreachable, credentials refused, "
         "missing, not migrated or newer than this code, unsupported URL, a SQLite file that "
         "cannot be written) or a folder that cannot be written",
         "An error is one line on stderr; intake --debug COMMAND also logs its traceback.",
@@ -58,6 +63,8 @@ def describe(error: Exception) -> tuple[str, ExitCode]:
     problem = problems.explain(error)
     if problem is not None:
         return problem.line, ExitCode.ENVIRONMENT
+    if isinstance(error, SettingsError):
+        return f"a setting cannot be used: {error}", ExitCode.ENVIRONMENT
     if isinstance(error, OSError):
         where = f"{error.filename}: " if error.filename else ""
         return f"{where}{error.strerror or error}", ExitCode.ENVIRONMENT
@@ -83,6 +90,10 @@ def configure_logging(debug: bool) -> None:
 
 class IntakeGroup(TyperGroup):
     """The `intake` command group: every subcommand's error goes through `describe`."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        ctx.meta[ASKS_HELP] = any(arg in ctx.help_option_names for arg in args)
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx: Any) -> Any:  # click.Context (Typer vendors its own click)
         try:

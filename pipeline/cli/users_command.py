@@ -8,7 +8,7 @@ import typer
 from sqlalchemy import Engine
 
 from db import problems, users
-from db.models import ROLES
+from db.states import Role
 from pipeline.cli.errors import ExitCode, fail
 
 app = typer.Typer(
@@ -31,7 +31,7 @@ def _engine(url: str | None) -> Engine:
 def add(
     name: Annotated[str, typer.Argument(help="Username (an e-mail address for OIDC users).")],
     *,
-    role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}.")],
+    role: Annotated[str, typer.Option(help=f"One of: {', '.join(Role)}.")],
     password: Annotated[
         str | None,
         typer.Option(
@@ -59,8 +59,8 @@ def add(
     url: UrlOption = None,
 ) -> None:
     """Register a dashboard user with a role and a password (hashed with argon2id)."""
-    if role not in ROLES:
-        raise typer.BadParameter(f"one of {', '.join(ROLES)}", param_hint="--role")
+    if role not in tuple(Role):
+        raise typer.BadParameter(f"one of {', '.join(Role)}", param_hint="--role")
     engine = _engine(url)
     try:
         with engine.begin() as connection:

@@ -1,12 +1,15 @@
 """The pipeline's partitions: one per intake day (the sending day in a file's name)."""
 
-import os
 from typing import Final
 
 import dagster as dg
 
-FIRST_INTAKE_DAY: Final = os.environ.get("INTAKE_FIRST_DAY", "2024-01-01")
-"""The first day an analyst can run or backfill; files sent earlier are not ingested."""
+from pipeline import settings
 
-intake_days: Final = dg.DailyPartitionsDefinition(start_date=FIRST_INTAKE_DAY, end_offset=1)
+# Dagster's decorators take the partitions when the definitions modules load, so the first day
+# (INTAKE_FIRST_DAY: the first day an analyst can run or backfill; files sent earlier are not
+# ingested) is read then, through the checked settings.
+intake_days: Final = dg.DailyPartitionsDefinition(
+    start_date=settings.current().first_day.isoformat(), end_offset=1
+)
 """Daily partitions by intake day, up to and including today (UTC)."""

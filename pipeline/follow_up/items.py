@@ -22,6 +22,7 @@ from db.models import (
     table_of,
 )
 from db.needs_correction import unresolved
+from db.states import AlertSubject, FollowUpState
 from pipeline.contract.outputs import Triage
 from pipeline.follow_up.policy import TRIAGE_RANK, DuePolicy, check_change
 from pipeline.load.bulk import bulk_insert, one_of, read_frame
@@ -90,7 +91,7 @@ def _insert_items(
     allowed = pl.when(pl.col("level") == Triage.URGENT.value).then(pl.lit(policy.urgent))
     items = candidates.with_columns(
         (pl.col("landed_at") + allowed.otherwise(pl.lit(policy.evaluate))).alias("due_at"),
-        pl.lit("open").alias("state"),
+        pl.lit(FollowUpState.OPEN.value).alias("state"),
         pl.lit(now).alias("changed_at"),
         pl.lit(PIPELINE).alias("changed_by"),
         pl.lit(1).alias("version"),
@@ -106,7 +107,7 @@ def open_for_new_cases(
     memory), from memory. Returns how many were opened, and the cases that had an item already
     (`intake rerun` can make a case new again) for `open_due_items` to look at."""
     candidates = new_cases.filter(pl.col("triage").is_in(FOLLOW_UP_LEVELS)).select(
-        pl.lit("case").alias("subject"),
+        pl.lit(AlertSubject.CASE.value).alias("subject"),
         pl.col("intake_id").alias("subject_key"),
         "clinic_id",
         pl.col("triage").alias("level"),
@@ -117,7 +118,7 @@ def open_for_new_cases(
     had_item = list(
         connection.execute(
             select(ITEMS.c.subject_key).where(
-                ITEMS.c.subject == "case",
+                ITEMS.c.subject == AlertSubject.CASE,
                 one_of(connection, ITEMS.c.subject_key, candidates["subject_key"].to_list()),
             )
         ).scalars()
@@ -139,7 +140,9 @@ def open_due_items(
     if scope is not None and not (scope.case_files or scope.case_ids or scope.record_files):
         return Opened(0, 0)
     ids = None if scope is None else _case_ids(connection, scope)
-    has_item = exists().where(ITEMS.c.subject == "case", ITEMS.c.subject_key == CASES.c.intake_id)
+    has_item = exists().where(
+        ITEMS.c.subject == AlertSubject.CASE, ITEMS.c.subject_key == CASES.c.intake_id
+    )
     cases = read_frame(
         connection,
         select(
@@ -153,9 +156,11 @@ def open_due_items(
         .where(*_triage_is(CLASSIFICATIONS.c.triage.in_(FOLLOW_UP_LEVELS), ids)),
         pl.Schema({n: t for n, t in CANDIDATE_SCHEMA.items() if n != "subject"}),
     ).filter(pl.col("level").is_in(FOLLOW_UP_LEVELS))
-    cases = cases.with_columns(pl.lit("case").alias("subject"))
+    cases = cases.with_columns(pl.lit(AlertSubject.CASE.value).alias("subject"))
     key = QUARANTINE.c.id.cast(ITEMS.c.subject_key.type)
-    has_record_item = exists().where(ITEMS.c.subject == "correction", ITEMS.c.subject_key == key)
+    has_record_item = exists().where(
+        ITEMS.c.subject == AlertSubject.CORRECTION, ITEMS.c.subject_key == key
+    )
     records = read_frame(
         connection,
         select(
@@ -171,7 +176,8 @@ def open_due_items(
             }
         ),
     ).with_columns(
-        pl.lit("correction").alias("subject"), pl.lit(Triage.URGENT.value).alias("level")
+        pl.lit(AlertSubject.CORRECTION.value).alias("subject"),
+        pl.lit(Triage.URGENT.value).alias("level"),
     )
     opened = _insert_items(
         connection,
@@ -224,7 +230,8 @@ def _reopen_raised(
         )
         .select_from(
             ITEMS.join(
-                CASES, (ITEMS.c.subject == "case") & (ITEMS.c.subject_key == CASES.c.intake_id)
+                CASES,
+                (ITEMS.c.subject == AlertSubject.CASE) & (ITEMS.c.subject_key == CASES.c.intake_id),
             ).join(CLASSIFICATIONS)
         )
         .where(
@@ -242,7 +249,7 @@ def _reopen_raised(
             .where(ITEMS.c.id == row.id)
             .values(
                 level=row.triage,
-                state="open",
+                state=FollowUpState.OPEN,
                 outcome=None,
                 due_at=landed + policy.allowed(row.triage),
                 changed_at=now,
@@ -256,7 +263,7 @@ def _reopen_raised(
                 at=now,
                 by=PIPELINE,
                 state_from=row.state,
-                state_to="open",
+                state_to=FollowUpState.OPEN,
                 level=row.triage,
                 outcome=None,
                 note=f"reopened: the triage rose from {row.level} to {row.triage}",

@@ -5,20 +5,21 @@ pipeline, when a correction raises the case's triage)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from typing import Final
 
+from db.states import FollowUpState
+from pipeline import settings
 from pipeline.contract.outputs import Triage
 
-URGENT_HOURS_ENV: Final = "INTAKE_FOLLOW_UP_URGENT_HOURS"
-EVALUATE_DAYS_ENV: Final = "INTAKE_FOLLOW_UP_EVALUATE_DAYS"
-DEFAULT_URGENT_HOURS: Final = 24
-DEFAULT_EVALUATE_DAYS: Final = 7
 TRIAGE_RANK: Final = {Triage.ROUTINE.value: 0, Triage.EVALUATE.value: 1, Triage.URGENT.value: 2}
 """How urgent each triage level is: a correction that raises the rank reopens an item."""
 
-NEXT_STATES: Final = {"open": ("contacted", "closed"), "contacted": ("closed",), "closed": ()}
+NEXT_STATES: Final[dict[str, tuple[FollowUpState, ...]]] = {
+    FollowUpState.OPEN: (FollowUpState.CONTACTED, FollowUpState.CLOSED),
+    FollowUpState.CONTACTED: (FollowUpState.CLOSED,),
+    FollowUpState.CLOSED: (),
+}
 """The changes a person may make from each state."""
 
 
@@ -30,22 +31,17 @@ class FollowUpError(ValueError):
 class DuePolicy:
     """How long after a record lands its follow-up falls due, per triage level."""
 
-    urgent: dt.timedelta = dt.timedelta(hours=DEFAULT_URGENT_HOURS)
-    evaluate: dt.timedelta = dt.timedelta(days=DEFAULT_EVALUATE_DAYS)
+    urgent: dt.timedelta = dt.timedelta(hours=24)
+    evaluate: dt.timedelta = dt.timedelta(days=7)
 
     @classmethod
     def from_environment(cls) -> DuePolicy:
-        """`INTAKE_FOLLOW_UP_URGENT_HOURS` and `INTAKE_FOLLOW_UP_EVALUATE_DAYS`, else 24 h, 7 d."""
-        try:
-            hours = float(os.environ.get(URGENT_HOURS_ENV, DEFAULT_URGENT_HOURS))
-            days = float(os.environ.get(EVALUATE_DAYS_ENV, DEFAULT_EVALUATE_DAYS))
-        except ValueError as error:
-            msg = f"{URGENT_HOURS_ENV} and {EVALUATE_DAYS_ENV} must be numbers: {error}"
-            raise FollowUpError(msg) from error
-        if hours <= 0 or days <= 0:
-            msg = f"{URGENT_HOURS_ENV} and {EVALUATE_DAYS_ENV} must be more than 0"
-            raise FollowUpError(msg)
-        return cls(dt.timedelta(hours=hours), dt.timedelta(days=days))
+        """`INTAKE_FOLLOW_UP_URGENT_HOURS` and `INTAKE_FOLLOW_UP_EVALUATE_DAYS` (24 h, 7 d)."""
+        configured = settings.current()
+        return cls(
+            dt.timedelta(hours=configured.follow_up_urgent_hours),
+            dt.timedelta(days=configured.follow_up_evaluate_days),
+        )
 
     def allowed(self, level: str) -> dt.timedelta:
         return self.urgent if level == Triage.URGENT.value else self.evaluate
@@ -57,7 +53,7 @@ def check_change(state: str, to: str, outcome: str | None) -> None:
     if to not in NEXT_STATES.get(state, ()):
         msg = f"an item that is {state} cannot become {to}"
         raise FollowUpError(msg)
-    if to == "closed" and outcome is None:
+    if to == FollowUpState.CLOSED and outcome is None:
         raise FollowUpError("closing an item needs an outcome")
-    if to != "closed" and outcome is not None:
+    if to != FollowUpState.CLOSED and outcome is not None:
         raise FollowUpError("only closing an item takes an outcome")

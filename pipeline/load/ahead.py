@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine
 
+from db.states import FileStatus
 from pipeline.load import files
 from pipeline.load.day import ValidatedFile
 from pipeline.validate import validate_file
@@ -33,7 +34,7 @@ def validate_files(day_files: list[files.RegisteredFile]) -> Validated:
 
 def _landed_and_validated(engine: Engine, day: dt.date) -> Validated:
     with engine.connect() as connection:
-        landed = files.files_of_day(connection, day, ("landed",))
+        landed = files.files_of_day(connection, day, (FileStatus.LANDED,))
     return validate_files(landed)
 
 

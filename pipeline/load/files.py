@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, insert, select, update
 
 from db.models import IngestedFile, table_of
+from db.states import FileStatus
 from pipeline.load.decide import FileOutcome
 from pipeline.load.landing import LandedFile
 from pipeline.load.quarantine import NUL_ESCAPE
@@ -66,16 +67,16 @@ def register(connection: Connection, landed: list[LandedFile], now: dt.datetime)
                 "content_hash": file.content_hash,
                 "size_bytes": file.size_bytes,
                 "received_at": now,
-                "status": "landed",
+                "status": FileStatus.LANDED,
                 "unknown_columns": [],
             },
         ).scalar_one()
-        new.append(RegisteredFile(file_id, file.path, file.landing_date, "landed"))
+        new.append(RegisteredFile(file_id, file.path, file.landing_date, FileStatus.LANDED))
     return Registration(tuple(new), tuple(already))
 
 
 def files_of_day(
-    connection: Connection, day: dt.date, statuses: tuple[str, ...]
+    connection: Connection, day: dt.date, statuses: tuple[FileStatus, ...]
 ) -> list[RegisteredFile]:
     """The registered files sent on `day` whose status is one of `statuses`, oldest first."""
     rows = connection.execute(
@@ -88,7 +89,9 @@ def files_of_day(
 
 def finished_file_ids(days: list[dt.date]) -> Select[Any]:
     """The ids of the finished files sent on `days`, as a subquery for set-based SQL."""
-    return select(FILES.c.id).where(FILES.c.landing_date.in_(days), FILES.c.status == "finished")
+    return select(FILES.c.id).where(
+        FILES.c.landing_date.in_(days), FILES.c.status == FileStatus.FINISHED
+    )
 
 
 def uncounted_file_ids(days: list[dt.date]) -> Select[Any]:
@@ -105,7 +108,7 @@ def files_to_classify(connection: Connection, day: dt.date) -> list[int]:
             select(FILES.c.id)
             .where(
                 FILES.c.landing_date == day,
-                FILES.c.status == "finished",
+                FILES.c.status == FileStatus.FINISHED,
                 FILES.c.classified_at.is_(None),
             )
             .order_by(FILES.c.id)
@@ -158,7 +161,7 @@ def mark_finished(
         update(FILES)
         .where(FILES.c.id == file_id)
         .values(
-            status="finished",
+            status=FileStatus.FINISHED,
             records_in=records_in,
             records_quarantined=quarantined,
             unknown_columns=[name.replace("\x00", NUL_ESCAPE) for name in unknown_columns],

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Select, func, select
 
-from db.models import CaseVersion, IngestedFile, IntakeCase, table_of
+from db.models import RECORD_OUTCOMES, CaseVersion, IngestedFile, IntakeCase, table_of
+from db.states import FileStatus
 
 CASES = table_of(IntakeCase)
 VERSIONS = table_of(CaseVersion)
@@ -37,22 +40,23 @@ def duplicate_cases(connection: Connection, file_ids: Select[Any] | None = None)
 
 @dataclass(frozen=True, slots=True)
 class FileCounts:
-    """A file's counts: in = loaded + unchanged + corrected + quarantined once finished."""
+    """A file's records in, and how many of them its outcomes account for
+    (`db.models.RECORD_OUTCOMES`)."""
 
     source_path: str
     status: str
     records_in: int
     accounted: int
 
+    @property
+    def adds_up(self) -> bool:
+        """Every record the file brought is counted in exactly one outcome."""
+        return self.records_in == self.accounted
+
 
 def files_of_days(connection: Connection, days: list[dt.date]) -> list[FileCounts]:
     """Every registered file sent on `days`, with its counts."""
-    accounted = (
-        FILES.c.records_loaded
-        + FILES.c.records_unchanged
-        + FILES.c.records_corrected
-        + FILES.c.records_quarantined
-    )
+    accounted = functools.reduce(operator.add, (FILES.c[name] for name in RECORD_OUTCOMES))
     rows = connection.execute(
         select(FILES.c.source_path, FILES.c.status, FILES.c.records_in, accounted.label("acc"))
         .where(FILES.c.landing_date.in_(days))
@@ -67,6 +71,6 @@ def quarantine_rate(connection: Connection, days: list[dt.date]) -> tuple[int, i
         select(
             func.coalesce(func.sum(FILES.c.records_quarantined), 0),
             func.coalesce(func.sum(FILES.c.records_in), 0),
-        ).where(FILES.c.landing_date.in_(days), FILES.c.status != "landed")
+        ).where(FILES.c.landing_date.in_(days), FILES.c.status != FileStatus.LANDED)
     ).one()
     return int(row[0]), int(row[1])

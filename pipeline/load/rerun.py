@@ -19,6 +19,7 @@ import polars as pl
 from sqlalchemy import Connection, Engine, bindparam, delete, select, update
 
 from db.models import CaseClassification, CaseVersion, IntakeCase, table_of
+from db.states import FileStatus
 from pipeline.aggregate import daily_counts
 from pipeline.contract.fields import FIELD_NAMES
 from pipeline.load import locks
@@ -153,5 +154,5 @@ def reopen(connection: Connection, file_id: int) -> None:
     connection.execute(
         update(FILES)
         .where(FILES.c.id == file_id)
-        .values(status="landed", finished_at=None, classified_at=None, counted_at=None)
+        .values(status=FileStatus.LANDED, finished_at=None, classified_at=None, counted_at=None)
     )

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import Connection, delete, insert
 
 from db.models import PipelineRun, table_of
+from db.states import RunStatus
 
 RUNS = table_of(PipelineRun)
 DETAIL_MAX_CHARS = 500
@@ -18,7 +19,7 @@ def record_run(
     run_id: str,
     job_name: str,
     days: list[dt.date],
-    status: str,
+    status: RunStatus,
     detail: str | None = None,
 ) -> None:
     """Record (or re-record) how a run ended."""

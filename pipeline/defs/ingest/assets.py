@@ -23,6 +23,7 @@ import polars as pl
 from sqlalchemy import func, select
 
 from db.models import IntakeCase, table_of
+from db.states import FileStatus, RunStatus
 from pipeline.aggregate import daily_counts
 from pipeline.classify import classify
 from pipeline.defs.partitions import intake_days
@@ -141,7 +142,7 @@ def load(
     with ahead.validated_ahead(database.engine, days) as validated_days:
         for day, validated in validated_days:
             with locks.write_transaction(database.engine, day, shared=True) as connection:
-                day_files = files.files_of_day(connection, day, ("landed",))
+                day_files = files.files_of_day(connection, day, (FileStatus.LANDED,))
                 for file in day_files:  # registered meanwhile by another run: validate it now
                     if file.id not in validated:
                         validated.update(ahead.validate_files([file]))
@@ -256,6 +257,6 @@ def daily_case_counts(
             run_id=context.run.run_id,
             job_name=context.run.job_name,
             days=_days(context),
-            status="success",
+            status=RunStatus.SUCCESS,
         )
     return dg.MaterializeResult(metadata={"dagster/row_count": rows})

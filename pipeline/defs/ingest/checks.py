@@ -1,18 +1,16 @@
 """Asset checks: blocking where a failure must stop the flow, a warning for quarantine."""
 
 import datetime as dt
-import os
 
 import dagster as dg
 
+from db.states import FileStatus
+from pipeline import settings
 from pipeline.classify.versions import NEWEST
 from pipeline.defs.partitions import intake_days
 from pipeline.defs.resources import IntakeDatabase
 from pipeline.load import classifications, files, integrity
 from pipeline.rules_change import in_force
-
-DEFAULT_MAX_QUARANTINE_RATE = 0.05
-"""Above this share of quarantined records a day's data deserves a look (a warning)."""
 
 
 def _days(context: dg.AssetCheckExecutionContext) -> list[dt.date]:
@@ -34,12 +32,11 @@ def no_duplicate_cases(
 def every_valid_record_loaded(
     context: dg.AssetCheckExecutionContext, database: IntakeDatabase
 ) -> dg.AssetCheckResult:
-    """Every file of the day is finished and its records add up:
-    in = loaded + unchanged + corrected + quarantined."""
+    """Every file of the day is finished and its records add up (`FileCounts.adds_up`)."""
     with database.engine.connect() as connection:
         day_files = integrity.files_of_days(connection, _days(context))
-    unfinished = [f.source_path for f in day_files if f.status != "finished"]
-    not_adding_up = [f.source_path for f in day_files if f.records_in != f.accounted]
+    unfinished = [f.source_path for f in day_files if f.status != FileStatus.FINISHED]
+    not_adding_up = [f.source_path for f in day_files if not f.adds_up]
     return dg.AssetCheckResult(
         passed=not unfinished and not not_adding_up,
         metadata={
@@ -71,7 +68,7 @@ def quarantine_rate_below_threshold(
 ) -> dg.AssetCheckResult:
     """The share of quarantined records stays under INTAKE_MAX_QUARANTINE_RATE (default 5%).
     A warning, not a stop: quarantined records are kept and counted either way."""
-    threshold = float(os.environ.get("INTAKE_MAX_QUARANTINE_RATE", DEFAULT_MAX_QUARANTINE_RATE))
+    threshold = settings.current().max_quarantine_rate
     with database.engine.connect() as connection:
         quarantined, records_in = integrity.quarantine_rate(connection, _days(context))
     rate = quarantined / records_in if records_in else 0.0

@@ -12,6 +12,7 @@ from typing import Final
 
 import dagster as dg
 
+from db.states import RunStatus
 from pipeline.defs.ingest.jobs import ingest_job
 from pipeline.defs.partitions import intake_days
 from pipeline.defs.resources import IntakeDatabase, LandingStore
@@ -88,6 +89,6 @@ def record_failure(database: IntakeDatabase, run: dg.DagsterRun, message: str) -
             run_id=run.run_id,
             job_name=run.job_name,
             days=days,
-            status="failure",
+            status=RunStatus.FAILURE,
             detail=message.splitlines()[0] if message else None,
         )
