@@ -13,7 +13,7 @@ from pipeline.classify import classify
 from pipeline.load.classifications import CASE_SCHEMA
 from pipeline.validate import validate_file
 
-SAMPLE = Path(__file__).parents[1] / "sample_data"
+SAMPLE = Path(__file__).parents[2] / "sample_data"
 NOW = dt.datetime(2026, 11, 21, 6, 0, tzinfo=dt.UTC)
 
 
