@@ -1,9 +1,5 @@
-"""Read and validate one intake file: one call, one quarantine.
-
-Records in = valid + quarantined for the file, where the quarantine holds both the records
-that broke a rule and the lines that could not be read at all (with a `malformed` reason and
-no `intake_id`), in line order.
-"""
+"""Read and validate one intake file: one call, one quarantine holding both the records that broke
+a rule and the lines that could not be read at all (records in = valid + quarantined)."""
 
 from __future__ import annotations
 
