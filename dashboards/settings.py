@@ -1,8 +1,5 @@
-"""The dashboard's tunables, in one place: cache lifetimes, page sizes, sign-in limits.
-
-Values that a deployment (or a test) may change are read from the environment when used, not
-at import, so they can be changed without restarting the Python process.
-"""
+"""The dashboard's tunables, in one place: cache lifetimes, page sizes, sign-in limits, read from
+the environment when used (not at import), so a deployment or a test can change them."""
 
 from __future__ import annotations
 
