@@ -1,19 +1,6 @@
 """Time a backfill on the production topology with 1 and with 2 Celery workers, in one run:
-
-    python -m benchmarks.celery_backfill --records 200000 --days 30 --chunk-days 5
-
-Seeds the records as `intake bench` does (5 clinics, 2% invalid, CSV), starts a throwaway
-PostgreSQL (benchmarks/pg_server.py), then for each worker count starts deploy/'s topology (Redis,
-code server, daemon, webserver, the workers; at most as many runs at once as workers) and
-times, each on a fresh intake database, from submission to the last run's end (after
-`intake run`'s in-process run of the same days, for reference):
-
-- `one run`: every day in one run (what an asset backfill of the days is: the assets'
-  backfill policy is a single run), submitted as an asset backfill to the daemon;
-- `runs of N days`: a run per chunk of days, submitted together and queued.
-
-Prints seconds, records per second, and how many steps each worker ran.
-"""
+`python -m benchmarks.celery_backfill --records 200000 --days 30 --chunk-days 5` (the figures
+and how they were taken: docs/deploy.md)."""
 
 from __future__ import annotations
 
@@ -42,6 +29,8 @@ from pipeline.generate import GenerationConfig, OutputFormat, generate
 END: Final = dt.date(2026, 11, 20)
 
 
+# `one run`: what an asset backfill of the days is (the assets' backfill policy is a single
+# run), submitted to the daemon; `runs of N days`: a run per chunk, submitted together, queued.
 def _timed_backfill(dagster: Dagster, days: list[dt.date]) -> list[str]:
     job = run.definitions().resolve_job_def("ingest_job")
     assets = sorted(key.to_user_string() for key in job.asset_layer.executable_asset_keys)

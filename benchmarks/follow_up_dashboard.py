@@ -1,19 +1,6 @@
-"""Benchmark the red-flag worklist, a follow-up change and the case view with a million cases:
-
-    python -m benchmarks.follow_up_dashboard --records 1000000
-
-Seeds `--records` synthetic intake records (`intake seed`), ingests them into a new SQLite
-database through the real pipeline (which opens a follow-up item for every urgent and evaluate
-case), then times, in-process with Streamlit's AppTest, signed in as an administrator:
-
-- the worklist's first render in a new session;
-- a state change: a row selected, then "Mark contacted" (the run that writes it and draws the
-  page again);
-- a case's first render.
-
-Targets (issue 13): a first render under 2 s, a state change under 0.5 s. Prints the figures;
-exits 1 if a target is missed.
-"""
+"""Benchmark the red-flag worklist, a follow-up change and the case view with a million cases,
+in-process with AppTest against the real pipeline's database:
+`python -m benchmarks.follow_up_dashboard --records 1000000` (exits 1 if a target is missed)."""
 
 from __future__ import annotations
 
@@ -38,6 +25,7 @@ from db.models import FollowUpItem, IntakeCase
 from pipeline import run
 from pipeline.generate import GenerationConfig, OutputFormat, generate
 
+# Issue 13's targets.
 FIRST_RENDER_TARGET_S: Final = 2.0
 CHANGE_TARGET_S: Final = 0.5
 RUN_TIMEOUT_S: Final = 300.0

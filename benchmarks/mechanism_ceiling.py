@@ -1,14 +1,6 @@
 """How well could any classifier name the mechanism from these records? A ceiling estimate.
 
-    python -m benchmarks.mechanism_ceiling --records 400000 --seed 11
-
-Seeds N records with the product's generator (all valid), fits a gradient-boosted model
-(scikit-learn's HistGradientBoostingClassifier) to the generator's latent mechanism on one half
-of the cases and tests it on the other half, then prints its accuracy beside the rule set's on
-the same test half. The model sees every contract field the rules can see (enums and booleans
-as categories, a field not given as missing) plus the two intervals the rules derive from the
-dates; it is an estimate of what the findings allow, not a product component.
-"""
+`python -m benchmarks.mechanism_ceiling --records 400000 --seed 11` (figures: docs/data.md)."""
 
 from __future__ import annotations
 
@@ -126,6 +118,8 @@ def features(cases: pl.DataFrame) -> tuple[npt.NDArray[np.float64], list[bool]]:
 
 def ceiling(cases: pl.DataFrame, seed: int) -> Ceiling:
     """Fit on a random half of the cases, test on the other half."""
+    # Fitted to the generator's latent mechanism and scored beside the rules on the same test
+    # half: an estimate of what the findings allow, not a product component.
     x, categorical = features(cases)
     truth = cases["truth"].to_numpy()
     order = np.random.default_rng(seed).permutation(cases.height)

@@ -1,10 +1,6 @@
-"""The clinic dashboard's entrypoint (`streamlit run dashboards/app.py`). It only routes:
-
-1. a database that cannot be used gets a message saying what to run, and nothing else;
-2. nobody sees anything but the sign-in page before signing in;
-3. a signed-in user gets the shared sidebar (account, filters) and the pages of their role:
-   the red-flag worklist exists only for administrators.
-"""
+"""The clinic dashboard's entrypoint (`streamlit run dashboards/app.py`). It only routes: a database
+that cannot be used gets a message saying what to run, nobody sees more than the sign-in page
+before signing in, a signed-in user gets the shared sidebar and the pages of their role."""
 
 import logging
 from pathlib import Path

@@ -1,7 +1,5 @@
 """CSV files for spreadsheets: every export goes through `to_csv`, which neutralises cells a
-spreadsheet would run as a formula (OWASP "CSV Injection"): a text cell starting with `=`, `+`,
-`-`, `@`, a tab or a carriage return gets a leading `'`, so it is shown as the text it is.
-Numbers stay numbers; a number column cannot hold a formula. Pure."""
+spreadsheet would run as a formula (OWASP "CSV Injection"). Pure."""
 
 from __future__ import annotations
 
@@ -24,6 +22,7 @@ def to_csv(frame: pl.DataFrame) -> bytes:
     plainly (no thousands separators), empty cells for missing values."""
     text_columns = [name for name, dtype in frame.schema.items() if dtype == pl.String]
     safe = frame.with_columns(
+        # Text cells only: a number column cannot hold a formula, so numbers stay numbers.
         pl.when(pl.any_horizontal(pl.col(name).str.starts_with(t) for t in FORMULA_TRIGGERS))
         .then(pl.lit(NEUTRALISER) + pl.col(name))
         .otherwise(pl.col(name))

@@ -1,8 +1,5 @@
-"""The filters every page shares: a period and the clinics, knee injuries, age bands and sexes
-to include. Pure values and functions; the sidebar (dashboards.sidebar) renders them.
-
-An empty selection means "all": choosing nothing never hides everything.
-"""
+"""The filters every page shares: a period and the clinics, knee injuries, age bands and sexes to
+include (an empty selection means all). Pure values and functions; dashboards.sidebar draws them."""
 
 from __future__ import annotations
 

@@ -1,8 +1,5 @@
-"""The follow-up worklist's and the case view's questions to the database, and nothing else.
-
-The worklist lists follow-up items, a bounded page at a time: not closed first, urgent before
-evaluate, then the longest waiting (due soonest). Not cached: a state change shows at once.
-"""
+"""The follow-up worklist's and the case view's questions to the database, and nothing else. Not
+cached: a state change shows at once."""
 
 from __future__ import annotations
 

@@ -1,10 +1,6 @@
-"""Every question the dashboard asks the database, and nothing else.
-
-Counts and charts read only the prepared aggregate `daily_case_counts`, summed in the
-database: what comes back is bounded by days x clinics x mechanisms x triage levels, never by
-the number of cases. The worklist and the data-quality lists are bounded, paged queries.
-Each loader is cached for a time-to-live, keyed by the database URL and its arguments.
-"""
+"""Every question the dashboard asks the database, and nothing else: counts summed in the database
+from the prepared `daily_case_counts` (bounded by days x clinics x mechanisms x triage levels,
+never by the number of cases), bounded paged lists, each loader cached for a time-to-live."""
 
 from __future__ import annotations
 

@@ -1,7 +1,5 @@
-"""The Rules change page's questions to the database, and nothing else: which rules version is
-in force, whether a candidate waits, and the impact report to show (the waiting candidate's,
-else the one the version in force was approved on). Reports are prepared aggregates: one row,
-read whole."""
+"""The Rules change page's questions to the database, and nothing else: the version in force,
+whether a candidate waits, and the impact report to show (a prepared aggregate, read whole)."""
 
 from __future__ import annotations
 

@@ -1,13 +1,6 @@
-"""The dashboard's web server (`streamlit run dashboards/server.py`): Streamlit's own server
-for dashboards/app.py, with the doors Streamlit leaves open shut in front of it.
-
-- `/dashboard-session?ticket=...` is where a browser that just signed in collects its signed,
-  HttpOnly session cookie (once); the app then recognises the browser by that cookie alone,
-  so a reload keeps it signed in and a Streamlit session id cannot take a session over.
-- `/media/...` (download files) answers only a browser with a live session cookie, and
-  `/_stcore/metrics` only an administrator's: anonymous visitors get 404.
-- Session ids are cut out of every log line.
-"""
+"""The dashboard's web server (`streamlit run dashboards/server.py`): Streamlit's own server for
+dashboards/app.py, with the doors Streamlit leaves open shut in front of it (session cookie,
+download files and metrics for the signed-in only, no session ids in logs: docs/dashboard.md)."""
 
 from __future__ import annotations
 
@@ -88,6 +81,8 @@ def _is_https(request: Request) -> bool:
 
 async def collect_session_cookie(request: Request) -> Response:
     """Hand the browser its session cookie for a fresh, unused ticket, then open the app."""
+    # The cookie (signed, HttpOnly) is collected once; the app then knows the browser by it
+    # alone, so a reload keeps it signed in and a Streamlit session id cannot take it over.
     ticket = request.query_params.get("ticket")
     value = await run_in_threadpool(access.collect_cookie, _engine(current_url()), ticket)
     if value is None:

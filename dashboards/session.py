@@ -1,12 +1,5 @@
-"""Who is signed in to this browser session and what they may see.
-
-In a browser, the sign-in is the browser's signed, HttpOnly session cookie (see
-dashboards.server): every run finds its session and user again from the cookie the current
-connection brought, so a reload keeps someone signed in, and a Streamlit session id alone
-(without the cookie) signs no one in. Without a browser (AppTest) the signed-in user lives in
-`st.session_state`. Either way the user is looked up on every run, so a removed user is
-signed out and a changed role applies at once.
-"""
+"""Who is signed in to this browser session and what they may see: found again on every run, so a
+removed user is signed out and a changed role applies at once."""
 
 from __future__ import annotations
 
@@ -61,6 +54,9 @@ def session_cookie() -> str | None:
 
 def signed_in(url: str) -> SignedIn | None:
     """The user signed in to this session, still registered, with their current role."""
+    # In a browser the sign-in is the signed, HttpOnly session cookie (dashboards.server): a
+    # reload keeps someone signed in, and a Streamlit session id alone signs no one in. Without
+    # a browser (AppTest) the user lives in `st.session_state`.
     if in_browser():
         found = access.session_user(engine_for(url), session_cookie())
         if found is None:

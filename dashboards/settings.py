@@ -1,8 +1,5 @@
-"""The dashboard's tunables, in one place: cache lifetimes, page sizes, sign-in limits.
-
-Values that a deployment (or a test) may change come from `pipeline.settings` when used, not
-at import, so they can be changed without restarting the Python process.
-"""
+"""The dashboard's tunables, in one place: cache lifetimes, page sizes, sign-in limits; the
+values a deployment may change come from `pipeline.settings` when used, not at import."""
 
 from __future__ import annotations
 

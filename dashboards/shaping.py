@@ -1,8 +1,5 @@
-"""Pure functions that turn loaded counts into what the pages show. No Streamlit, no SQL.
-
-Input is the frame `queries.period_counts` loads (made by `periods_and_weeks`): one row per
-period ("current" or "previous"), week, [clinic,] mechanism and triage, with the cases.
-"""
+"""Pure functions that turn loaded counts (`queries.period_counts`: one row per period, week,
+[clinic,] mechanism and triage) into what the pages show. No Streamlit, no SQL."""
 
 from __future__ import annotations
 

@@ -1,8 +1,4 @@
-"""The sidebar every signed-in page shares: who is signed in, and the filters.
-
-The filter widgets live in the entrypoint, so they are drawn on every page, and keep their
-values for the whole session (`persist_state="session"`): moving between pages keeps them.
-"""
+"""The sidebar every signed-in page shares: who is signed in, and the filters."""
 
 from __future__ import annotations
 
@@ -56,6 +52,8 @@ def render_filters(bounds: DataBounds | None) -> Filters:
             max_value=latest,
             key=PERIOD_KEY,
             help="Intake days to count. Changes are compared with the period as long before.",
+            # Drawn by the entrypoint on every page, kept for the whole session: moving
+            # between pages keeps the filters.
             persist_state="session",
         )
         start, end = period_from_widget(period, fallback)

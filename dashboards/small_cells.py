@@ -1,9 +1,6 @@
-"""The small-cell rule public health data uses: a count from 1 to 10 is shown as "<11", and
-a share or change resting on such a count is not shown, so no one can be singled out.
-
-It applies to viewers and to every aggregate export; administrators see exact counts on
-screen. Zero is shown as zero: it identifies no one.
-"""
+"""The small-cell rule public health data uses: a count from 1 to 10 is shown as "<11" to viewers
+and in every aggregate export, and a share or change resting on one is not shown, so no one can
+be singled out. Administrators see exact counts on screen."""
 
 from __future__ import annotations
 
@@ -22,7 +19,7 @@ NOT_SHOWN: Final = "\u2013"
 
 def is_small(count: int) -> bool:
     """True for a count that must not be shown exactly (1 to SMALL_CELL_MAX)."""
-    return 1 <= count <= SMALL_CELL_MAX
+    return 1 <= count <= SMALL_CELL_MAX  # zero identifies no one: shown as zero
 
 
 def count_text(count: int, *, exact: bool) -> str:

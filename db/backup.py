@@ -1,12 +1,5 @@
-"""Back up and restore a SQLite database with SQLite's online backup API.
-
-The backup is one committed state of the database, taken while the pipeline may be writing:
-in write-ahead-log mode the copy reads a snapshot and writers carry on. Restoring goes through
-the same API into the database file, so SQLite itself replaces the pages and its write-ahead
-log stays consistent (copying a file over a database that has a `-wal` file beside it would
-replay that old log onto the restored pages). PostgreSQL is backed up with its own tools,
-`pg_dump -Fc` and `pg_restore` (see docs/operations.md).
-"""
+"""Back up and restore a SQLite database with SQLite's online backup API (PostgreSQL is backed
+up with its own `pg_dump -Fc` and `pg_restore`: docs/operations.md)."""
 
 from __future__ import annotations
 
@@ -33,7 +26,12 @@ def _copy(source: Path, target: Path) -> None:
         closing(sqlite3.connect(source, timeout=timeout)) as reading,
         closing(sqlite3.connect(target, timeout=timeout)) as writing,
     ):
-        reading.backup(writing)  # all pages in one step: one consistent snapshot
+        # All pages in one step: one committed state, taken while the pipeline may write (in
+        # WAL mode the copy reads a snapshot and writers carry on). Restoring goes through the
+        # same API, so SQLite itself replaces the pages and its write-ahead log stays consistent
+        # (copying a file over a database with a `-wal` file beside it would replay that old
+        # log onto the restored pages).
+        reading.backup(writing)
 
 
 def backup(database: Path, target: Path) -> None:

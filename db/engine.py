@@ -1,14 +1,6 @@
-"""The one place a database engine is built: from `DATABASE_URL`, SQLite by default.
-
-SQLite connections get write-ahead logging, enforced foreign keys, a busy timeout, a page cache
-sized for bulk loads, temporary sorting in memory and real transactions (BEGIN issued by
-SQLAlchemy, not guessed by the sqlite3 module); writers begin IMMEDIATE (`writer_engine`,
-`SQLITE_BEGIN_OPTION`). PostgreSQL goes through psycopg 3, with JIT compilation off.
-
-Statements' parameters are left out of error messages and logs (`hide_parameters`): they can
-be patient data. A URL intake cannot use, a SQLite folder that cannot be written and an error
-while connecting carry a `db.problems.DatabaseFaultError` saying so in words.
-"""
+"""The one place a database engine is built: from `DATABASE_URL`, SQLite by default (with safe
+settings, writers beginning IMMEDIATE), PostgreSQL through psycopg 3; statement parameters are
+kept out of errors and logs, since they can be patient data."""
 
 from __future__ import annotations
 

@@ -1,8 +1,4 @@
-"""Run Alembic migrations from code: used by the `intake db` commands and the tests.
-
-The migrations get a connection outside any transaction: `migrations/env.py` begins and commits
-the one transaction of the run itself, after switching SQLite's foreign keys off (which only
-works outside a transaction) so that batch migrations can rebuild tables others refer to."""
+"""Run Alembic migrations from code: used by the `intake db` commands and the tests."""
 
 from __future__ import annotations
 
@@ -34,6 +30,8 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to `revision` (default: the newest), in one transaction."""
+    # A connection outside any transaction: migrations/env.py begins and commits the run's one
+    # transaction itself, after switching SQLite's foreign keys off (only possible outside one).
     with engine.connect() as connection:
         config = alembic_config(engine)
         config.attributes["connection"] = connection

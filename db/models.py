@@ -1,11 +1,7 @@
 """The database schema: typed SQLAlchemy models of cases, their versions, files, quarantine and
-classifications.
-
-The database enforces the contract by itself wherever a database can: NOT NULL on required
-fields, CHECK constraints on allowed values, ranges, lengths and the id alphabet, unique
-`intake_id`, foreign keys. Allowed values come from `pipeline.contract` and `db.states`, never
-from copies here.
-"""
+classifications. The database enforces the contract wherever a database can (NOT NULL, CHECK,
+unique `intake_id`, foreign keys), with allowed values from `pipeline.contract` and `db.states`,
+never copies."""
 
 from __future__ import annotations
 

@@ -1,7 +1,5 @@
-"""Signed-in browsers: a session is opened with a random token when someone signs in, its
-cookie is collected once by the browser, it is found again on every page load (F5, a
-bookmark), and it ends when it expires or its user signs out. Only the token's SHA-256 is
-stored, so a copy of the database cannot sign anyone in."""
+"""Signed-in browsers: a session opened with a random token at sign-in, its cookie collected once,
+found again on every page load, ended when it expires or its user signs out."""
 
 from __future__ import annotations
 
@@ -74,4 +72,5 @@ def _live(token: str, now: dt.datetime) -> ColumnElement[bool]:
 
 
 def _hash(token: str) -> str:
+    # Only the token's SHA-256 is stored, so a copy of the database signs no one in.
     return hashlib.sha256(token.encode()).hexdigest()

@@ -1,11 +1,6 @@
 """Failed sign-ins counted per user name and per client address, in the database so that every
 session and server process shares them, and the temporary lockout that follows a burst
-(NIST SP 800-63B 5.2.2).
-
-An attempt is counted as a failure *before* its password is checked (`reserve`), so a burst of
-parallel attempts cannot slip past the threshold between reading and writing the count; a
-success then takes its reservation back (`settle`). Call both inside a write transaction.
-"""
+(NIST SP 800-63B 5.2.2). Call `reserve` and `settle` inside one write transaction."""
 
 from __future__ import annotations
 
@@ -51,6 +46,9 @@ def reserve(
     ]
     if locked:
         return max(locked)
+    # Counted as a failure *before* the password is checked, so a burst of parallel attempts
+    # cannot slip past the threshold between reading and writing the count; `settle` takes a
+    # success's reservation back.
     for item, (failures, started) in rows.items():
         connection.execute(
             _where(update(LIMITS), item).values(failures=failures + 1, window_started_at=started)

@@ -1,10 +1,5 @@
-"""Dashboard users: who may sign in and with which role.
-
-Passwords are hashed with argon2id by argon2-cffi (RFC 9106's low-memory profile: 64 MiB,
-3 passes) and never stored or logged in plain text. Checking a password takes the same work
-whether or not the user exists, so a sign-in form cannot be used to find out which names are
-registered.
-"""
+"""Dashboard users: who may sign in and with which role. Passwords are stored only as argon2id
+hashes, and checking one takes the same work whether or not the user exists."""
 
 from __future__ import annotations
 
@@ -34,7 +29,7 @@ ZXCVBN_MAX_LENGTH: Final = 100
 """zxcvbn's time grows quickly with length; the first 100 characters are judged."""
 GENERATED_PASSWORD_BYTES: Final = 18
 
-HASH_PARAMETERS: Final = profiles.RFC_9106_LOW_MEMORY
+HASH_PARAMETERS: Final = profiles.RFC_9106_LOW_MEMORY  # 64 MiB, 3 passes
 _HASHER = PasswordHasher.from_parameters(HASH_PARAMETERS)
 
 

@@ -1,9 +1,6 @@
-"""`make prod-up` / `make prod-down`: the production topology on this machine's loopback, with
-throwaway data under var/prod/ (PostgreSQL, Redis, Dagster's home, the landing directory, logs).
-
-    python -m deploy.local up      # start everything, seed the landing directory, print URLs
-    python -m deploy.local down    # stop everything and delete var/prod/
-"""
+"""`make prod-up` / `make prod-down` (`python -m deploy.local up|down`): the production topology on
+this machine's loopback, with throwaway data under var/prod/ (PostgreSQL, Redis, Dagster's home,
+the landing directory, logs), seeded and with its URLs printed; `down` deletes var/prod/."""
 
 from __future__ import annotations
 

@@ -1,13 +1,5 @@
 """Alembic environment: the same database URL as the application, batch mode for SQLite, and
-one transaction for the whole run.
-
-On SQLite a batch migration rebuilds a table: it copies it, drops the old one and renames the
-copy. With foreign keys enforced, dropping a table that others refer to refuses, or deletes
-(ON DELETE CASCADE), their rows. So a SQLite run goes the way SQLite prescribes for changing a
-table (https://www.sqlite.org/lang_altertable.html#otheralter): foreign keys off, outside any
-transaction; the migrations in one transaction; `PRAGMA foreign_key_check`, whose least finding
-rolls the run back; commit; foreign keys on again.
-"""
+one transaction for the whole run."""
 
 from __future__ import annotations
 
@@ -73,6 +65,12 @@ def _check_sqlite_foreign_keys(connection: Connection) -> None:
 
 
 def _run(connection: Connection) -> None:
+    # A SQLite batch migration rebuilds a table (copy, drop the old one, rename the copy); with
+    # foreign keys enforced, dropping a table others refer to refuses, or deletes their rows
+    # (ON DELETE CASCADE). So SQLite goes the way it prescribes for changing a table
+    # (https://www.sqlite.org/lang_altertable.html#otheralter): foreign keys off, outside any
+    # transaction; the migrations in one transaction; `PRAGMA foreign_key_check`, whose least
+    # finding rolls the run back; commit; foreign keys on again.
     with _sqlite_foreign_keys_off(connection), connection.begin():
         _configure(connection)
         with context.begin_transaction():

@@ -1,19 +1,6 @@
-"""Compare validation and classification with the generator's ground truth.
-
-A directory holds intake files (`intake_*.csv`, `intake_*.jsonl`) and `ground_truth.csv` with
-one row per record: `file`, `line_number`, `intake_id`, `record_kind`, `valid`, `mechanism`
-(latent; empty for invalid records), `triage` (intended), `triage_reasons` and
-`invalid_rules` (`;`-joined; `field:rule`, `_record:malformed` for a line that cannot be
-read). Truth and prediction are joined on (file, line_number).
-
-The figures: whether validity agrees (and whether the quarantine names the rules the truth
-names), the mechanism confusion matrix with per-class precision and recall, the triage
-confusion matrix, and the sensitivity for each triage reason, red flags first: a missed red
-flag is the worst error this product can make, so red-flag sensitivity must be 100%.
-
-The generator's latent mechanism has a class for "no mechanism"; it is compared with
-`undetermined` (see `TRUTH_MECHANISM_ALIASES`).
-"""
+"""Compare validation and classification with the generator's ground truth: validity and rules
+named, mechanism and triage confusion matrices, and each triage reason's sensitivity, red flags
+first (a missed red flag is the worst error this product can make: it must be 100%)."""
 
 from __future__ import annotations
 
@@ -77,6 +64,9 @@ def intake_files(directory: Path) -> list[Path]:
 
 def read_truth(path: Path) -> pl.DataFrame:
     """The truth file with typed columns and lists split."""
+    # One row per record: file, line_number, intake_id, record_kind, valid, mechanism (latent,
+    # empty when invalid; its "none" is `undetermined`), triage (intended), triage_reasons and
+    # invalid_rules (`;`-joined; `field:rule`, `_record:malformed` for a line not readable).
     truth = pl.read_csv(path, infer_schema=False)
     return truth.select(
         "file",
@@ -108,6 +98,7 @@ def evaluate_directory(directory: Path, now: datetime) -> Evaluation:
         )
         .alias("predicted_rules"),
     )
+    # Full join: a record only one side knows is counted, never dropped.
     joined = truth.join(predicted, on=["file", "line_number"], how="full", coalesce=True)
     matched = joined.filter(
         pl.col("truth_valid").is_not_null() & pl.col("predicted_valid").is_not_null()

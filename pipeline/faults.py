@@ -1,19 +1,5 @@
-"""Fault injection: kill the process at a named point, to prove a crash loses nothing.
-
-Inert unless the environment variable `INTAKE_FAULT_POINT` names a point. Then the process
-kills itself with SIGKILL (as the OOM killer or a power cut would: no cleanup, no rollback by
-the program, no `finally`) the first time it reaches that point, or the n-th time with
-`point@n`:
-
-    INTAKE_FAULT_POINT=load:before_commit@2 intake run   # dies in the 2nd day's load
-
-The points (`POINTS`) sit in the ingestion assets at the end of each stage's transactions
-(`before_commit`: the work is done, not committed), one a day except aggregation's single
-transaction for the run's days, and right after a day's load has committed
-(`load:after_commit`), and in the alerts between sending a clinic's message and recording it
-(`alerts:after_send`). Tests use them to check that the database is left as before the
-interrupted transaction and that the next run completes the work.
-"""
+"""Fault injection: kill the process at a named point (`INTAKE_FAULT_POINT=point[@n]`), to prove
+a crash loses nothing; inert when the variable is unset (docs/operations.md)."""
 
 from __future__ import annotations
 
@@ -26,6 +12,9 @@ from pipeline import settings
 
 FAULT_POINT_ENV: Final = "INTAKE_FAULT_POINT"
 
+# At the end of each stage's transactions (`before_commit`: the work done, not committed), one
+# a day except aggregation's single transaction for the run's days; right after a day's load has
+# committed; and in the alerts between sending a clinic's message and recording it.
 POINTS: Final = (
     "register:before_commit",
     "load:before_commit",
@@ -52,4 +41,6 @@ def fault_point(name: str) -> None:
         return
     _reached[name] += 1
     if _reached[name] == int(nth or 1):
+        # SIGKILL, as the OOM killer or a power cut would: no cleanup, no rollback by the
+        # program, no `finally`.
         os.kill(os.getpid(), signal.SIGKILL)

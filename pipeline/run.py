@@ -1,8 +1,5 @@
-"""Run the ingestion job in-process through Dagster, for a range of intake days.
-
-Used by `intake run`, `make demo` and the benchmark: the same job, assets and checks the
-Dagster UI runs, recorded in the Dagster instance at DAGSTER_HOME (default `var/dagster`).
-"""
+"""Run the ingestion job in-process through Dagster, for a range of intake days: the same job,
+assets and checks the Dagster UI runs, recorded in the instance at DAGSTER_HOME (`var/dagster`)."""
 
 from __future__ import annotations
 

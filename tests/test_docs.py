@@ -1,4 +1,5 @@
-"""The documentation stays true: every `intake` command and `make` target it names exists.
+"""The documentation stays true: every `intake` command, `make` target and source path it names
+exists.
 
 Commands are read from the README and `docs/*.md`: code blocks line by line, and inline code
 that starts with `intake `. Each must walk the real command tree to a command, use only options
@@ -27,6 +28,10 @@ INTAKE = re.compile(r"^\s*(?:[A-Z_]+=\S+\s+)*(?:\S*/)?intake\s+(?P<args>.*)$")
 """A shell line that runs `intake` (perhaps as `.venv/bin/intake`, after variable settings)."""
 MAKE = re.compile(r"(?:^|\s)make\s+(?P<target>[a-z][a-z-]*)")
 SHELL_BREAKS = re.compile(r"\s(?:&&|\|\||\||;|>|<)\s")
+SOURCE_PATH = re.compile(
+    r"`((?:tests|pipeline|db|dashboards|migrations|benchmarks|deploy)/(?:[\w/.-]*/|[\w/.-]*\.py))`"
+)
+"""Inline code naming a folder or a Python file of the project (a moved test leaves none behind)."""
 
 
 @dataclass(frozen=True)
@@ -112,3 +117,19 @@ def test_every_make_target_the_docs_name_exists(mention: Mention) -> None:
     targets = set(re.findall(r"^([a-z][a-z-]*):", (ROOT / "Makefile").read_text(), re.MULTILINE))
     for match in MAKE.finditer(mention.line.split("#")[0]):
         assert match["target"] in targets, f"{mention}: no `make {match['target']}`"
+
+
+@pytest.mark.parametrize(
+    "mention",
+    sorted(
+        {
+            Mention(path.name, match)
+            for path in DOCS
+            for match in SOURCE_PATH.findall(path.read_text(encoding="utf-8"))
+        },
+        key=str,
+    ),
+    ids=str,
+)
+def test_every_source_file_and_folder_the_docs_name_exists(mention: Mention) -> None:
+    assert (ROOT / mention.line).exists(), f"{mention}: no such file or folder"

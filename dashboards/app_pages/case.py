@@ -1,7 +1,6 @@
-"""One case, as a clinician reads it: its findings in words, grouped as examined; the mechanism
-with its evidence as sentences, the triage with its reasons, the rules version; every version
-with what each correction changed; quarantined records with its intake id; the follow-up and
-its history. Administrators only; every opening is audited with the intake id."""
+"""One case, as a clinician reads it: findings, mechanism and triage with their reasons, every
+version and correction, quarantined records and the follow-up. Administrators only; every
+opening is audited with the intake id."""
 
 import streamlit as st
 

@@ -1,7 +1,6 @@
-"""Red-flag worklist: the follow-up items to work, open ones first, urgent before evaluate,
-then the longest waiting; overdue ones stand out. Select rows to mark them contacted or close
-them with an outcome, or open a case. Administrators only; every opening, lookup, case opened
-and change is audited."""
+"""Red-flag worklist: the follow-up items to work (open first, urgent before evaluate, longest
+waiting first), marked contacted or closed with an outcome. Administrators only; every opening,
+lookup, case opened and change is audited."""
 
 import datetime as dt
 from typing import Any

@@ -1,8 +1,5 @@
 """Rules change: what a new version of the classification rules would change before it is
-approved (the waiting candidate's impact report), or what the last approved one changed: the
-transition tables overall and per clinic, the Overview's chart by each version side by side,
-the cases whose triage would go down and examples of each change. Administrators only; every
-opening is recorded in the audit log."""
+approved, or what the last approved one changed. Administrators only; every opening is audited."""
 
 import streamlit as st
 

@@ -1,9 +1,6 @@
 """File progress: when a file's cases were classified and when the daily counts took them in,
 so a re-run of unchanged files does no classification or counting work.
 
-(Numbered 0003 to stay clear of the dashboard's 0002; when both are merged, this revision
-goes after that one: set `down_revision` to "0002".)
-
 Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-25 21:20:00.000000

@@ -1,13 +1,5 @@
 """SQLite tests allowed values with equalities, not IN: each enum check `col IN ('a', 'b')`
-becomes `col = 'a' OR col = 'b'`. Both allow the same values, and NULL as before, but SQLite
-evaluates `IN` expensively on every row it inserts: 293k case versions inserted by executemany
-took 11.4 s into a fresh database at 0003, 4.4 s at 0004 (a busy 2-core machine).
-
-SQLite cannot alter a CHECK constraint, so each table with enum checks is rebuilt (batch
-copy; foreign keys are off during the run and checked before it commits: see
-migrations/env.py). The values are read from the database's own checks, not from the contract:
-this revision changes how the checks are written, never what they allow. PostgreSQL keeps its
-`IN` checks: nothing to do there.
+becomes `col = 'a' OR col = 'b'`, which allows the same values and NULL as before.
 
 Revision ID: 0004
 Revises: 0003
@@ -68,6 +60,10 @@ def _rewrite_enum_checks(rewrite: Callable[[str], str | None]) -> None:
     bind = op.get_bind()
     if bind.dialect.name != "sqlite":
         return
+    # SQLite cannot alter a CHECK: each table is rebuilt (batch copy; foreign keys are off during
+    # the run and checked before it commits, migrations/env.py). The values are read from the
+    # database's own checks, not the contract: this changes how checks are written, never what
+    # they allow.
     for table in TABLES:
         checks = sa.inspect(bind).get_check_constraints(table)
         rewritten = {
@@ -84,6 +80,9 @@ def _rewrite_enum_checks(rewrite: Callable[[str], str | None]) -> None:
 
 
 def upgrade() -> None:
+    # SQLite evaluates `IN` expensively on every row it inserts: 293k case versions inserted by
+    # executemany took 11.4 s into a fresh database at 0003, 4.4 s at 0004 (a busy 2-core
+    # machine). PostgreSQL keeps its `IN` checks.
     _rewrite_enum_checks(_as_equalities)
 
 

@@ -1,11 +1,6 @@
 """The date of intake is the date written in intake_at (a new column comment), and a
 quarantined record keeps its clinic and the red flags its text still shows.
 
-Rows stored before this revision: quarantined records get no red flags here (their CSV lines
-are kept without the header that names their columns); `intake rerun` re-reads a file from the
-landing store and gives its quarantined records their red flags and its cases the written date
-of intake (docs/operations.md, "Upgrading to the written date of intake").
-
 Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-26 13:40:00.000000
@@ -41,6 +36,9 @@ def _comment(table: str, new: str, old: str) -> None:
 
 
 def upgrade() -> None:
+    # Quarantined records stored before get no red flags here (their CSV lines are kept without
+    # the header naming their columns): `intake rerun` re-reads a file from the landing store
+    # for that and for the written date of intake (docs/operations.md).
     if op.get_bind().dialect.name == "postgresql":  # SQLite keeps no column comments
         for table in CONTENT_TABLES:
             _comment(table, WRITTEN, UTC)

@@ -1,7 +1,5 @@
 """The alert ledger: what was announced to each clinic's alert channels, so re-runs, retries
-and concurrent runs never announce a case twice and never lose one. Urgent cases and open
-red-flag records already stored are entered as `before_alerts`: they were urgent before
-alerts existed and are not announced now.
+and concurrent runs never announce a case twice and never lose one.
 
 Revision ID: 0006
 Revises: 0005
@@ -88,6 +86,8 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_alert_ledger_status_claimed_at"), "alert_ledger", ["status", "claimed_at"]
     )
+    # Urgent cases and open red-flag records already stored were urgent before alerts existed:
+    # entered as `before_alerts`, not announced now.
     _enter_urgent_subjects_as_before_alerts()
 
 

@@ -1,7 +1,5 @@
 """Follow-up to closure: an item per urgent or evaluate case (and per quarantined record whose
-red flag needs a correction), its state (open, contacted, closed with an outcome), due time and
-version, and the history of its changes. Cases stored before this revision get their items by
-the next run's classification step (`pipeline.follow_up.items.open_due_items`).
+red flag needs a correction), its state, due time and version, and the history of its changes.
 
 Revision ID: 0007
 Revises: 0006
@@ -50,6 +48,8 @@ def _checks(
 
 
 def upgrade() -> None:
+    # Cases stored before this revision get their items from the next run's classification
+    # step (`pipeline.follow_up.items.open_due_items`).
     op.create_table(
         "follow_up_items",
         sa.Column("id", sa.Integer(), nullable=False),

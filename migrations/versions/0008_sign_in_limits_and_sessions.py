@@ -1,9 +1,6 @@
 """Sign-in limits and sessions: failed sign-ins counted per user name and per client address,
-across all dashboard sessions, with the temporary lockout that follows a burst of them; and the
-signed-in browsers, each known by the hash of the token in its signed, HttpOnly cookie.
-
-(Written as 0006 after 0004 on a branch while main added 0005 to 0007; renumbered 0008 and
-chained after 0007 when merged.)
+with the temporary lockout after a burst of them, and the signed-in browsers, each known by the
+hash of the token in its signed, HttpOnly cookie.
 
 Revision ID: 0008
 Revises: 0007

@@ -1,12 +1,6 @@
-"""Each record is written once: the staging table `validated_records` goes (the load decides
-new, unchanged and corrected in memory and writes each new version once), and `intake_cases`
+"""Each record is written once: the staging table `validated_records` goes, and `intake_cases`
 keeps only the current version's key and the fields the dashboard filters and sorts by; the
 rest of a case is read from its version.
-
-Data: the columns kept hold their values; a file staged but not merged (`validated`) goes back
-to `landed` with its quarantined records removed, so the next run reads it again from the
-landing store. The downgrade gives the cases their content back from their versions and makes
-an empty staging table.
 
 Revision ID: 0010
 Revises: 0009
@@ -114,6 +108,9 @@ def _checks_sql(dialect: str) -> dict[str, str]:
 
 def upgrade() -> None:
     bind = op.get_bind()
+    # A file staged but not merged (`validated`) goes back to `landed`, its quarantined records
+    # removed, so the next run reads it again from the landing store. The columns kept keep
+    # their values.
     files_staged = sa.text("SELECT id FROM ingested_files WHERE status = 'validated'")
     op.execute(sa.text(f"DELETE FROM quarantined_records WHERE file_id IN ({files_staged})"))
     op.execute(sa.text("UPDATE ingested_files SET status = 'landed' WHERE status = 'validated'"))
@@ -134,6 +131,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # The cases get their content back from their versions, and the staging table comes back
+    # empty.
     bind = op.get_bind()
     dropped = _dropped_columns()
     with op.batch_alter_table("intake_cases") as batch_op:

@@ -2,9 +2,6 @@
 approvals (`rules_approvals`, the newest is the version in force) and the audit events
 `rules_approved` and `rules_change_opened`.
 
-A database with classifications gets the version most of its cases are classified by as the
-version in force (taken up at this upgrade: no report, no approval needed for it).
-
 Revision ID: 0011
 Revises: 0010
 Create Date: 2026-11-26 15:50:00.000000
@@ -78,6 +75,8 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_rules_approvals_approved_at"), "rules_approvals", ["approved_at"])
     allow_audit_events(AFTER, BEFORE)
+    # A database with classifications takes up the version most of its cases are classified by
+    # as the version in force: no report, no approval needed for it.
     _take_up_the_version_in_use()
 
 

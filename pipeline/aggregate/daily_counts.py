@@ -1,11 +1,6 @@
-"""The dashboard's prepared aggregate: classified cases per intake day, clinic, mechanism,
-triage, knee injury, age band and sex.
-
-Computed in the database with one DELETE and one INSERT ... SELECT ... GROUP BY per refresh,
-for exactly the intake days the files not yet counted touched (a correction can move a case
-between days, so both days are refreshed); files already counted cost nothing. The dashboard
-reads only this table for its counts.
-"""
+"""The dashboard's prepared aggregate, the only table it reads counts from: classified cases per
+intake day, clinic, mechanism, triage, knee injury, age band and sex, refreshed in the database
+for exactly the days the files not yet counted touched."""
 
 from __future__ import annotations
 
@@ -77,6 +72,8 @@ def refresh(connection: Connection, days: Select[Any] | list[dt.date] | None) ->
     if days is not None:
         clear = clear.where(COUNTS.c.intake_date.in_(days))
         grouped = grouped.where(CASES.c.intake_date.in_(days))
+    # One DELETE and one INSERT ... SELECT ... GROUP BY, in the database: files already counted
+    # cost nothing.
     connection.execute(clear)
     result = connection.execute(
         COUNTS.insert().from_select([c.name for c in COUNTS.columns], grouped)

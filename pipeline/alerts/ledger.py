@@ -1,9 +1,5 @@
-"""The alert ledger in the database: new urgent subjects are queued once (a unique key per
-subject and level), a run claims what is due with a lease, and records how each send went.
-
-A claim is a lease: a run killed after sending but before recording leaves its items claimed,
-and once the lease has run out the next run sends them again (at most one duplicate, never a
-loss). Until then no other run takes them, so concurrent runs never send the same item."""
+"""The alert ledger in the database: new urgent subjects are queued once (a unique key per subject
+and level), a run claims what is due with a lease, and records how each send went."""
 
 from __future__ import annotations
 
@@ -109,6 +105,8 @@ def claim_due(connection: Connection, now: dt.datetime) -> list[Claimed]:
     item."""
     due = or_(
         LEDGER.c.status.in_((AlertStatus.QUEUED, AlertStatus.FAILED)),
+        # A run killed after sending but before recording leaves its items pending: once the
+        # lease has run out the next run sends them again (at most one duplicate, never a loss).
         and_(LEDGER.c.status == AlertStatus.PENDING, LEDGER.c.claimed_at < now - LEASE),
     )
     rows = connection.execute(

@@ -1,10 +1,4 @@
-"""Lists of labels kept as bit sets while computing, turned into lists once at the end.
-
-Building a list of strings for every one of a million cases is slow; a bit set per case is
-one integer. Only the distinct bit sets (a few thousand at most) are turned into lists, and
-each case gets its list by position, as categorical codes. Bit i stands for `labels[i]`, so
-every list comes out in the order of `labels`.
-"""
+"""Lists of labels kept as bit sets while computing, turned into lists once at the end."""
 
 from __future__ import annotations
 
@@ -36,6 +30,8 @@ not strings. `as_text` turns them into List(String) at the end."""
 
 def label_lists(bits: pl.Series, labels: Sequence[str]) -> pl.Series:
     """Each bit set as the list of its labels (`LABEL_LISTS`), in the order of `labels`."""
+    # A list of strings for each of a million cases is slow; a bit set per case is one integer.
+    # Only the distinct bit sets (a few thousand at most) become lists, gathered by position.
     distinct = bits.unique()
     positions = pl.Series(range(len(distinct)), dtype=pl.UInt32)
     lists = _lists_of(distinct, labels)

@@ -1,36 +1,5 @@
 """The rule set, in one place, for clinicians to read: how a case's findings decide its triage
-and the mechanism by which the knee injury led to the hip pain.
-
-Change anything here and bump `RULES_VERSION`, and keep the rule set it replaces as it was, in
-a frozen module of its own registered in `pipeline.classify.versions` (as 2026.11.1 is): every
-classification records the version that produced it, and a database keeps classifying new
-cases by the version in force there until the new one is approved (`intake rules impact`,
-then `intake rules approve`).
-
-Triage follows the contract to the letter (red flags first, then persistent pain despite rest).
-
-Mechanism, in this order (the first that holds decides):
-
-1. hip pain that began before the knee injury: `undetermined` (it did not travel up from the
-   knee); the evidence is the two dates;
-2. a hip cause to exclude first (`GUARDS`): `undetermined`, the guard named in the evidence as
-   `guard=<name>` with the findings that fired it;
-3. every mechanism with strong evidence: one gives that mechanism, two or more `mixed`;
-4. none: `undetermined`.
-
-Strong evidence for a mechanism: each of its requirements holds (at least one finding of
-each), no veto holds, and the weights of its findings present (1 supportive, 2 characteristic,
-3 the hallmark), less the weights of findings that weigh against it, reach `STRONG_SHARE` of
-the weight the examination could show for it, and at least `MIN_EVIDENCE`. The weight it could
-show counts only the fields that were examined: a field not given, or recorded `not_done` /
-`not_assessed`, is neither for nor against, so a missing finding never pulls a case below the
-threshold by itself (refinement `NOT_EXAMINED`).
-
-Evidence is listed as `field=value` (or a derived finding such as `age_years<16`), in the order
-findings first appear in the tables below (a finding two tables share keeps its first place).
-Each requirement, veto, weighing and guard names the refinement of the contract
-(`shared/spec/intake-record.md`, mechanism "Refinements") it implements and why, in one line.
-"""
+and the mechanism by which the knee injury led to the hip pain (walked through in docs/data.md)."""
 
 from __future__ import annotations
 
@@ -53,6 +22,10 @@ from pipeline.classify.rule_terms import (
 )
 from pipeline.contract.outputs import Mechanism
 
+# Change anything here and bump RULES_VERSION, and keep the rule set it replaces as it was, in a
+# frozen module of its own registered in pipeline.classify.versions (as 2026.11.1 is): every
+# classification records its version, and a database keeps classifying new cases by the version
+# in force there until the new one is approved (`intake rules impact`, `intake rules approve`).
 RULES_VERSION: Final[str] = "2026.11.2"
 """The version of this rule set, recorded with every classification (year.month.revision)."""
 
@@ -62,6 +35,21 @@ RULES_VERSION: Final[str] = "2026.11.2"
 # pipeline.contract.outputs, shared with the generator's ground truth.
 
 # --- Mechanism -------------------------------------------------------------------------------
+
+# In this order, the first that holds decides: hip pain that began before the knee injury is
+# `undetermined` (evidence: the two dates); a hip cause to exclude first (GUARDS) is
+# `undetermined` with `guard=<name>` and the findings that fired it; every mechanism with strong
+# evidence: one gives that mechanism, two or more `mixed`; none: `undetermined`.
+#
+# Strong evidence: each requirement holds (at least one finding of each), no veto holds, and the
+# weights of the findings present (1 supportive, 2 characteristic, 3 the hallmark), less those
+# that weigh against, reach STRONG_SHARE of the weight the examined fields could show, and at
+# least MIN_EVIDENCE. A field not given or recorded as not examined (NOT_EXAMINED_VALUES) is
+# neither for nor against, so a missing finding never pulls a case below the threshold by itself
+# (refinement NOT_EXAMINED). Evidence is listed as `field=value` (or a derived finding such as
+# `age_years<16`) in the order findings first appear in the tables below (a finding two tables
+# share keeps its first place). Each requirement, veto, weighing and guard names the refinement
+# of the contract (shared/spec/intake-record.md, mechanism "Refinements") it implements and why.
 
 STRONG_SHARE: Final = 0.5
 """Strong evidence: at least half of the weight the examined findings could show."""

@@ -1,12 +1,6 @@
-"""Mechanism rules 2026.11.1, frozen as they were when 2026.11.2 replaced them: a database
-where they are in force keeps classifying new cases by them until 2026.11.2 is approved.
-Do not change them; a change is a new version.
-
-A mechanism has strong evidence when the weights of its findings present add up to 5 or more,
-any finding it requires is present and no finding that rules it out is present. One
-mechanism with strong evidence gives it, two or more `mixed`, none (or hip pain that began
-before the knee injury) `undetermined`. No guards, and a field not examined is simply absent.
-"""
+"""Mechanism rules 2026.11.1, frozen as they were when 2026.11.2 replaced them: a database where
+they are in force keeps classifying new cases by them until 2026.11.2 is approved. Do not change
+them; a change is a new version."""
 
 from __future__ import annotations
 
@@ -25,6 +19,11 @@ from pipeline.classify.rule_terms import (
 from pipeline.contract.outputs import Mechanism
 
 VERSION: Final = "2026.11.1"
+
+# A mechanism has strong evidence when the weights of its findings present add up to 5 or more,
+# any finding it requires is present and none that rules it out is. One mechanism with strong
+# evidence gives it, two or more `mixed`, none (or hip pain that began before the knee injury)
+# `undetermined`. No guards, and a field not examined is simply absent.
 
 _HIP_IRRITATED_ON_EXAM: Final = Requirement(
     Refinement.CONTRACT,

@@ -1,18 +1,6 @@
-"""Triage, vectorized, exactly as the contract says.
-
-- `urgent` when any red flag holds: `pain_trend = rapidly_worsening` (`rapid_worsening`),
-  `weight_bearing = none` (`no_weight_bearing`), `temperature_c >= 38.0` or
-  `fever_reported = true` (`fever`);
-- otherwise `evaluate` when the hip pain has lasted `PERSISTENT_PAIN_DAYS` or more (from
-  `hip_pain_onset_date` to the date of intake) and `rest_tried = true`
-  (`persistent_despite_rest`);
-- otherwise `routine`.
-
-`triage_reasons` lists every reason that holds, in the contract's order, so an urgent case
-whose pain also persists despite rest says so too (more for the clinician to know, never
-less). A field not given is never a red flag and never hides one: fever holds when either the
-measured temperature or the patient's report shows it, whichever is given.
-"""
+"""Triage, vectorized, exactly as the contract says: `urgent` when any red flag holds, otherwise
+`evaluate` when the hip pain persists despite rest, otherwise `routine`, with every reason that
+holds."""
 
 from __future__ import annotations
 
@@ -45,6 +33,8 @@ def reason_holds() -> dict[TriageReason, pl.Expr]:
     holds = {
         TriageReason.RAPID_WORSENING: pl.col("pain_trend") == "rapidly_worsening",
         TriageReason.NO_WEIGHT_BEARING: pl.col("weight_bearing") == "none",
+        # A field not given is never a red flag and never hides one: fever holds when either
+        # the measured temperature or the patient's report shows it, whichever is given.
         TriageReason.FEVER: (pl.col("temperature_c") >= FEVER_TEMPERATURE_C).fill_null(False)
         | pl.col("fever_reported").fill_null(False),
         TriageReason.PERSISTENT_DESPITE_REST: (days_of_pain >= PERSISTENT_PAIN_DAYS)
@@ -75,4 +65,6 @@ def triage_columns() -> list[pl.Expr]:
         .then(pl.lit(Triage.EVALUATE.value))
         .otherwise(pl.lit(Triage.ROUTINE.value))
     )
+    # Every reason that holds, not only the deciding one: an urgent case whose pain also
+    # persists despite rest says so too (more for the clinician to know, never less).
     return [triage.alias("triage"), bit_set(holds.values()).alias(REASON_BITS)]

@@ -1,7 +1,5 @@
-"""`intake rules ...`: a rules change reviewed before it touches a case. `impact` compares the
-rule set in the code (the candidate) with the one in force and stores the report; `approve`
-puts the candidate in force (audited) so the reclassify job applies it; `status` says which
-is which."""
+"""`intake rules ...`: a rules change reviewed before it touches a case (`impact` stores the
+report, `approve` puts the candidate in force, audited; `status` says which is which)."""
 
 from __future__ import annotations
 

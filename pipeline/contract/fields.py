@@ -1,9 +1,6 @@
-"""The intake record, v1: every field, its type, whether it is required and what it allows.
-
-This module is the one place the contract (`shared/spec/intake-record.md`) is written down in
-code. The generator, the reader, the validator, the database models and the dashboard all take
-field names, allowed values and limits from here, never from their own copies.
-"""
+"""The intake record, v1: every field, its type, whether it is required and what it allows; the
+one place the contract (`shared/spec/intake-record.md`) is written down in code, which every
+other part takes field names, allowed values and limits from."""
 
 from __future__ import annotations
 

@@ -1,9 +1,5 @@
-"""Names of the contract's validation rules, as they appear in quarantine reasons.
-
-A quarantine reason is always the triple (field, rule, value): the field that failed (or
-`RECORD_FIELD` when the record as a whole could not be read), one of these rules, and the value
-exactly as received.
-"""
+"""Names of the contract's validation rules, as they appear in quarantine reasons: the triple
+(field, or `RECORD_FIELD` for a record not readable as a whole; rule; value exactly as received)."""
 
 from __future__ import annotations
 

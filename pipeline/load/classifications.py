@@ -1,11 +1,6 @@
-"""Classifications in the database: which cases need one, and writing them.
-
-A case needs classifying when it has no classification, or its classification was made for an
-older version of the case or by another version of the rule set. Cases are read in chunks into
-polars, classified by the pure rule set, and written back in bulk; memory is bounded by the
-chunk, not by the database. The load classifies the cases it makes current itself, in memory
-(`pipeline.load.day`); this is for the reclassify job and for cases left unclassified.
-"""
+"""Classifications in the database for the reclassify job and cases left unclassified: which cases
+need one (none yet, or made for an older case version or another rule set), classified in chunks
+so memory is bounded by the chunk. The load classifies the cases it makes current itself."""
 
 from __future__ import annotations
 

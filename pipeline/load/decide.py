@@ -1,18 +1,6 @@
-"""What a day's valid records do to the cases, decided in memory against what is on record.
-
-For every valid record of the day's files, in the order received (file, then line):
-
-- content never seen for its `intake_id` becomes a new case version, numbered after the
-  newest one; for an `intake_id` never seen it is the case's first version (**loaded**),
-  otherwise a **correction** (the earlier versions stay on record);
-- content already on record for its `intake_id`, or earlier in the day's files (a re-send),
-  changes nothing (**unchanged**).
-
-A file counts as loaded or corrected the first record of each content in it whose version it
-brought (also one it brought before, when `intake rerun` reads it again); every other record
-is unchanged. Pure functions of polars frames: the database is read and written around them
-(`pipeline.load.day`).
-"""
+"""What a day's valid records do to the cases, decided in memory against what is on record:
+new versions (a case's first, or a correction), unchanged re-sends, each file's counts. Pure
+functions of polars frames; `pipeline.load.day` reads and writes the database around them."""
 
 from __future__ import annotations
 
@@ -60,6 +48,9 @@ def decide(records: pl.DataFrame, stored: pl.DataFrame, file_ids: list[int]) -> 
     their intake ids. `file_ids` lists every file of the day, also one without valid records."""
     stored = stored.cast(dict(STORED_SCHEMA))  # type: ignore[arg-type]
     newest_stored = stored.group_by("intake_id").agg(pl.col("version").max().alias("stored"))
+    # Content never seen for its intake id becomes a version numbered after the newest (an id
+    # never seen: its first version, loaded; otherwise a correction, the earlier versions stay).
+    # Content on record, or earlier in the day's files (a re-send), changes nothing.
     new_versions = (
         records.filter(pl.struct(KEY).is_first_distinct())
         .join(stored.select(KEY), on=KEY, how="anti", maintain_order="left")
@@ -79,6 +70,9 @@ def decide(records: pl.DataFrame, stored: pl.DataFrame, file_ids: list[int]) -> 
             new_versions.select(*KEY, "version", pl.col("file_id").cast(pl.Int64)),
         ]
     ).rename({"version": "of_version", "file_id": "of_file"})
+    # A file counts as loaded or corrected the first record of each content in it whose version
+    # it brought (also one it brought before, when `intake rerun` reads it again); every other
+    # record is unchanged.
     counted = (
         records.select(pl.col("file_id").cast(pl.Int64), *KEY)
         .with_columns(pl.struct("file_id", *KEY).is_first_distinct().alias("first_in_file"))

@@ -1,13 +1,5 @@
-"""Database errors without patient data: what a failed write may say in logs.
-
-A database error's text can quote the row it refused: PostgreSQL's DETAIL (`Failing row
-contains (...)`), the CONTEXT of a COPY (the column's value), the message of `invalid input
-syntax`; SQLAlchemy adds the statement's parameters. Whatever an error says ends up in the
-process's output, in Dagster's event log and in its UI, which are no place for patient data.
-So a write turns a database error into a `DatabaseWriteError` that names the error, its
-SQLSTATE, and the table, column and constraint concerned, never a value, and does not chain
-the original. The data that caused it is still in the landing file and the database.
-"""
+"""Database errors without patient data: what a failed write may say in logs, in Dagster's event
+log and in its UI (docs/operations.md)."""
 
 from __future__ import annotations
 
@@ -46,6 +38,10 @@ def describe(error: BaseException) -> str:
 @contextmanager
 def without_patient_data() -> Iterator[None]:
     """Re-raise any database error in the block as a `DatabaseWriteError` (see the module)."""
+    # A database error's text can quote the row it refused (PostgreSQL's DETAIL "Failing row
+    # contains (...)", a COPY's CONTEXT, `invalid input syntax`), and SQLAlchemy adds the
+    # statement's parameters: only names and the SQLSTATE go on, and the original is not
+    # chained (`from None`). The data is still in the landing file and the database.
     try:
         yield
     except DBAPIError as error:  # through SQLAlchemy

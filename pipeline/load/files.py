@@ -1,12 +1,5 @@
-"""The register of ingested files: which landing files are known, and how far each has got.
-
-A file is registered once per content: the same bytes sent again (same sha256) are never
-ingested again. A registered file moves from `landed` to `finished` (loaded, quarantined and
-its cases classified, `classified_at`, in one transaction; its counts then add up); then its
-cases are taken into the daily counts (`counted_at`). Each step picks
-only the files the step before has finished and it has not, so re-running unchanged files
-does no work.
-"""
+"""The register of ingested files: which landing files are known, once per content (the same
+bytes sent again are never ingested again), and how far each has got."""
 
 from __future__ import annotations
 
@@ -100,6 +93,10 @@ def uncounted_file_ids(days: list[dt.date]) -> Select[Any]:
     return finished_file_ids(days).where(FILES.c.counted_at.is_(None))
 
 
+# A file moves from `landed` to `finished` (loaded, quarantined and its cases classified,
+# `classified_at`, in one transaction; its counts then add up), then its cases are taken into
+# the daily counts (`counted_at`). Each step picks only the files the step before has finished
+# and it has not, so re-running unchanged files does no work.
 def files_to_classify(connection: Connection, day: dt.date) -> list[int]:
     """The finished files sent on `day` whose cases are not classified yet (loaded before the
     load classified in the same transaction, or by `intake rerun` sent back)."""

@@ -1,9 +1,6 @@
-"""The landing store: the directory clinics' intake files arrive in.
-
-A clinic sends one file per day, named `intake_{clinic_id}_{YYYY-MM-DD}.csv` or `.jsonl`. The
-date in the name is the sending day, and the pipeline's daily partition the file belongs to.
-A file is known by its content hash: the same bytes sent again are not ingested again.
-"""
+"""The landing store: the directory clinics' intake files arrive in, one a day per clinic
+(`intake_{clinic_id}_{YYYY-MM-DD}.csv` or `.jsonl`; the date is the sending day, the daily
+partition the file belongs to)."""
 
 from __future__ import annotations
 
@@ -44,6 +41,7 @@ def landing_date_of(path: Path) -> dt.date | None:
 
 def content_hash(path: Path) -> str:
     """sha256 of the file's bytes, read in chunks."""
+    # A file is known by it: the same bytes sent again are not ingested again.
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         while chunk := handle.read(HASH_CHUNK_BYTES):

@@ -1,23 +1,6 @@
 """Write transactions that cannot collide: runs of the same day started together, and a run
-racing a re-classification, wait for each other instead of failing or writing twice.
-
-Two kinds of lock, held until the transaction ends (commit, rollback, or the process dying):
-
-- a **day** lock: the intake day's files move through the stages one transaction at a time
-  (registering and loading the same files twice at once is what they would race on);
-- the **shared** lock: what every day shares, the file register (a file's bytes are known
-  once, whichever day sent them), case versions and cases, classifications and daily counts.
-  Its transactions are short set-based SQL, so holding it costs little.
-
-A transaction takes the day lock before the shared one, never the other way round, so no two
-transactions can wait for each other in a circle.
-
-PostgreSQL: transaction-scoped advisory locks (`pg_advisory_xact_lock`), taken as the
-transaction's first statement; under READ COMMITTED every later statement then sees what the
-previous holder committed. SQLite has a single writer anyway: the transaction begins with
-`BEGIN IMMEDIATE`, so it waits for the write lock (the busy timeout) up front, instead of
-failing when it first writes after reading something another writer has since changed.
-"""
+racing a re-classification, wait for each other instead of failing or writing twice (the locks
+are described in docs/operations.md)."""
 
 from __future__ import annotations
 
@@ -44,9 +27,18 @@ def write_transaction(
     """A transaction holding `day`'s lock (if given) and the shared lock (if `shared`). A
     database error inside it comes out without patient data (`errors.without_patient_data`)."""
     with without_patient_data(), engine.connect() as connection:
+        # SQLite has a single writer: BEGIN IMMEDIATE waits for the write lock (the busy
+        # timeout) up front, instead of failing at the first write after reading something
+        # another writer has since changed.
         connection.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
         with connection.begin():
             if connection.dialect.name == "postgresql":
+                # Advisory locks held until the transaction ends (commit, rollback or the process
+                # dying), taken as its first statements: under READ COMMITTED every later
+                # statement sees what the previous holder committed. The day's lock (its files
+                # move through the stages one transaction at a time) before the shared one (file
+                # register, versions, cases, classifications, counts), never the other way
+                # round, so no two transactions wait for each other in a circle.
                 keys = ([day.toordinal()] if day else []) + ([SHARED_KEY] if shared else [])
                 for key in keys:
                     connection.execute(select(func.pg_advisory_xact_lock(LOCK_NAMESPACE, key)))

@@ -1,12 +1,4 @@
-r"""Quarantine: a file's invalid records, as received, with every reason.
-
-Writing a file's quarantine first removes what an earlier load of the file (one `intake
-rerun` sent back) quarantined, so the step can run any number of times with the same result.
-
-Quarantine keeps records as received, except for one character: a NUL, which PostgreSQL text
-cannot hold, is stored as the four characters `\x00` (as bytes that are not UTF-8 already are,
-`\xNN`), on SQLite too, so both databases hold the same text.
-"""
+"""Quarantine: a file's invalid records, as received, with every reason."""
 
 from __future__ import annotations
 
@@ -28,6 +20,8 @@ QUARANTINE_COLUMNS: Final = (
     "reasons",
     "red_flags",
 )
+# PostgreSQL text cannot hold a NUL: it is stored as the four characters `\x00` (as bytes that
+# are not UTF-8 already are, `\xNN`), on SQLite too, so both databases hold the same text.
 NUL_ESCAPE: Final = "\\x00"
 
 
@@ -41,6 +35,8 @@ def quarantine_file(
 ) -> None:
     """Replace what is quarantined for a file by its invalid records `quarantine`
     (`pipeline.validate.QUARANTINE_SCHEMA`)."""
+    # What an earlier load of the file (one `intake rerun` sent back) quarantined goes first,
+    # so the step can run any number of times with the same result.
     connection.execute(delete(QUARANTINE).where(QUARANTINE.c.file_id == file_id))
     quarantined = quarantine.select(QUARANTINE_COLUMNS).with_columns(
         pl.lit(file_id).alias("file_id"),

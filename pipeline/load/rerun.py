@@ -1,12 +1,6 @@
-"""Re-run files already ingested, after a change in how records are read: the stored cases of a
-file take the date of intake written in `intake_at` (files ingested before that rule carry the
-UTC date), and the file goes back to `landed`, so the next run validates it again. A record it
-quarantined only because of the UTC date is then loaded, and every quarantined record gets the
-red flags its text shows.
-
-The date is a reading of the received text, not new content, so it is changed in place: the
-versions keep their numbers, and a case corrected later by another file keeps its correction.
-"""
+"""Re-run files already ingested, after a change in how records are read (`intake rerun`): their
+stored cases take the date of intake written in `intake_at`, and each file goes back to
+`landed`, so the next run validates it again (docs/operations.md)."""
 
 from __future__ import annotations
 
@@ -98,6 +92,9 @@ def redate(connection: Connection, file_id: int, valid: pl.DataFrame) -> Redated
         }
         for r in moved.iter_rows(named=True)
     ]
+    # The date is a reading of the received text, not new content, so it changes in place: the
+    # versions keep their numbers, and a case corrected later by another file keeps its
+    # correction.
     connection.execute(
         update(VERSIONS)
         .where(

@@ -1,12 +1,6 @@
-"""What a candidate rule set would change, as pure functions of polars frames: the cases with
-their classification in force (`before`) beside the candidate's (`after`), summed into
-transition tables per clinic, the Overview's weekly shares before and after, the cases whose
-triage would go down, and a few examples of each kind of mechanism change.
-
-Cases are compared chunk by chunk (`compare`), and the chunks' parts added up (`combine`):
-every part is bounded by clinics x mechanisms x weeks, never by the number of cases, except
-the downgrades (each one must be named).
-"""
+"""What a candidate rule set would change, as pure functions of polars frames: transition tables
+per clinic, the Overview's weekly shares before and after, the triage downgrades and examples of
+each mechanism change."""
 
 from __future__ import annotations
 
@@ -193,6 +187,8 @@ def _examples(changed: pl.DataFrame, after: pl.DataFrame) -> pl.DataFrame:
 
 def combine(parts: Iterable[Impact]) -> Impact:
     """The parts of every chunk added up into one comparison of all their cases."""
+    # Every part is bounded by clinics x mechanisms x weeks, never by the number of cases,
+    # except the downgrades: each one must be named.
     every = list(parts)
     transitions = pl.concat([TRANSITIONS.to_frame(), *(p.transitions for p in every)])
     weekly = pl.concat([WEEKLY.to_frame(), *(p.weekly for p in every)])

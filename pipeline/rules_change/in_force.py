@@ -1,10 +1,6 @@
-"""Which rules version is in force in a database: the newest approval's. New cases are
-classified by it, and the reclassify job brings older classifications up to it; the code's
-newest version (the candidate) touches no case before it is approved.
-
-A fresh database (no approval, nothing classified) takes the code's newest version up when it
-first classifies: there is nothing to review, so it needs no approval.
-"""
+"""Which rules version is in force in a database: the newest approval's. New cases are classified
+by it; the code's newest version (the candidate) touches no case before it is approved, except
+on a fresh database, which has nothing to review."""
 
 from __future__ import annotations
 

@@ -1,11 +1,6 @@
-"""Impact reports in the database: compare every current case's classification in force with
-the candidate rule set's, without writing a classification, and store the report with both
-versions and when it was made.
-
-Cases are read in chunks (in `intake_id` order) beside their classification, classified by the
-candidate in memory (`pipeline.classify.classify`) and compared (`impact.compare`); memory is
-bounded by the chunk, as for a reclassification.
-"""
+"""Impact reports in the database: compare every current case's classification in force with the
+candidate rule set's, chunk by chunk (memory bounded by the chunk), without writing a
+classification, and store the report."""
 
 from __future__ import annotations
 

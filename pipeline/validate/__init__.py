@@ -1,11 +1,5 @@
-"""Read intake files and validate their records against the contract.
-
-- `read_intake_file(path) -> RawBatch`: records as text, unreadable lines, unknown columns;
-- `validate(records, now) -> Validated`: valid records with the contract's types and a
-  quarantine with every reason;
-- `validate_file(path, now) -> (Validated, RawBatch)`: both, with unreadable lines in the
-  quarantine.
-"""
+"""Read intake files (`read_intake_file`) and validate their records against the contract
+(`validate`), or both at once with unreadable lines in the quarantine (`validate_file`)."""
 
 from pipeline.validate.batch import RAW_RECORD_SCHEMA, RawBatch
 from pipeline.validate.file import UnsupportedFileError, read_intake_file, validate_file

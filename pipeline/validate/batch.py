@@ -1,9 +1,6 @@
 """What reading one intake file gives: its records as text, its unreadable lines, its columns.
-
-Reading and validating are separate steps. Reading only decides what each field's text is;
-whether that text is a valid value is validation's job, so every record that could be read at
-all reaches validation and comes out either valid or quarantined with its reasons.
-"""
+Reading only decides each field's text; whether it is a valid value is validation's job, so
+every record read at all comes out valid or quarantined with its reasons."""
 
 from __future__ import annotations
 

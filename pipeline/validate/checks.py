@@ -1,12 +1,5 @@
 """Every rule of the contract as a vectorized check: one boolean expression per (field, rule)
-that is true exactly when a record breaks that rule.
-
-The checks are listed in contract field order, and within a field in the order a person
-would fix them: given at all (`required`), readable as its type (`type`, `allowed_values`,
-`alphabet`, `length`), sensible (`range`), consistent with the intake time (`not_in_future`,
-`not_after_intake`). A field that is not given is only checked for `required`; a field that
-cannot be read is not checked against other fields.
-"""
+that is true exactly when a record breaks that rule."""
 
 from __future__ import annotations
 
@@ -113,6 +106,11 @@ def intake_checks(now: datetime) -> list[Check]:
     return checks
 
 
+# In contract field order, and within a field in the order a person would fix them: given at
+# all (`required`), readable as its type (`type`, `allowed_values`, `alphabet`, `length`),
+# sensible (`range`), consistent with the intake time (`not_in_future`, `not_after_intake`). A
+# field not given is only checked for `required` (every other check is false for a null); a
+# field that cannot be read is not checked against other fields.
 def _field_rules(field: Field) -> list[Check]:
     name = field.name
     checks: list[Check] = []

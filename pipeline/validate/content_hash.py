@@ -1,34 +1,6 @@
-"""The content hash of a valid record: SHA-256 of its contract values in a canonical text.
-
-Two records hash the same exactly when their contract values are the same after parsing, however
-they were written: CSV or JSON Lines, `TRUE` or `true` or `1`, `+01:00` or the same instant in
-`Z` (as long as the date written, the date of intake, is the same too). The database uses it to
-tell an exact re-send (same hash: nothing changes) from a correction (same `intake_id`, new
-hash). The loader computes it for each valid record it loads (`pipeline.load.day`), from its
-typed fields; validation compares the records of one file by the canonical text alone
-(`pipeline.validate.duplicates`).
-
-The canonical text, version `CANONICAL_VERSION`, is the version followed by every contract field
-that is not a boolean, in contract order, then all booleans as one number, each part preceded by
-`|`:
-
-- identifiers and enum values: the value;
-- integers: the number in decimal;
-- decimals: the value in millionths, rounded, in decimal (37.5 -> `37500000`);
-- dates: days since 1970-01-01; date-times: microseconds since 1970-01-01T00:00:00Z, then,
-  only when the date written in it (the date of intake) is not the instant's UTC date, `@` and
-  the written date in days (so every record whose two dates agree keeps the hash it had before
-  the date of intake became the written one);
-- free text: its length in characters, `:`, then the text (so any text is unambiguous);
-- a field not given: nothing;
-- the booleans: digit i (base 3, most significant first) is the i-th boolean field in
-  contract order, 0 false, 1 true, 2 not given; the number in decimal (one part instead of
-  nine keeps the text short and the hash fast).
-
-No value but free text can contain `|` (identifiers, enum values and numbers have no such
-character), so the text decodes to exactly one record. The hash is the lowercase hex SHA-256 of
-the text's UTF-8 bytes, computed in Rust by polars-hash (it is the standard SHA-256:
-`hashlib.sha256(text.encode()).hexdigest()` gives the same)."""
+"""The content hash of a valid record: SHA-256 of its contract values in a canonical text, the
+same however the record was written (CSV or JSON Lines, `TRUE` or `1`, `+01:00` or `Z`), so an
+exact re-send (same hash) is told from a correction (same `intake_id`, new hash)."""
 
 from __future__ import annotations
 
@@ -39,6 +11,11 @@ from polars_hash import CryptographicHashingNameSpace
 
 from pipeline.contract.fields import FIELDS, Field, FieldType
 
+# The canonical text is this version, then every contract field that is not a boolean in
+# contract order, then all booleans as one number, each part preceded by `|`. No value but
+# free text can hold `|` and free text carries its length, so the text decodes to exactly one
+# record. The loader hashes each record it loads (`pipeline.load.day`); validation compares the
+# records of one file by the canonical text alone (`pipeline.validate.duplicates`).
 CANONICAL_VERSION: Final = "intake-record-v1"
 BOOLEAN_FIELDS: Final = tuple(f.name for f in FIELDS if f.type is FieldType.BOOLEAN)
 _NOT_GIVEN_DIGIT: Final = 2
@@ -63,7 +40,9 @@ def canonical_text(columns: dict[str, pl.Expr] | None = None) -> pl.Expr:
         if field.type is FieldType.DATETIME:
             parts.append(_instant(column(field.name), column(INTAKE_DATE)).fill_null(""))
         elif field.type is not FieldType.BOOLEAN:
-            parts.append(_canonical(field, column(field.name)).fill_null(""))
+            parts.append(_canonical(field, column(field.name)).fill_null(""))  # not given: ""
+    # The booleans as one number: digit i (base 3, most significant first) is the i-th boolean
+    # field, 0 false, 1 true, 2 not given (one part instead of nine: a short text, a fast hash).
     booleans = pl.sum_horizontal(
         column(name).cast(pl.Int64).fill_null(_NOT_GIVEN_DIGIT)
         * _BASE ** (len(BOOLEAN_FIELDS) - 1 - i)
@@ -76,6 +55,9 @@ def canonical_text(columns: dict[str, pl.Expr] | None = None) -> pl.Expr:
 def _instant(instant: pl.Expr, written: pl.Expr) -> pl.Expr:
     """`intake_at` in the canonical text: its microseconds, and its written date where that is
     not its UTC date."""
+    # Microseconds since the epoch, then `@` and the written date in days only where it differs
+    # from the UTC date: a record whose two dates agree keeps the hash it had before the date of
+    # intake became the written one.
     micros = instant.dt.epoch("us").cast(pl.String)
     differs = (written != instant.dt.date()).fill_null(False)
     return (
@@ -89,16 +71,18 @@ def _instant(instant: pl.Expr, written: pl.Expr) -> pl.Expr:
 
 def content_hash(columns: dict[str, pl.Expr] | None = None) -> pl.Expr:
     """The hex SHA-256 of each record's canonical text (64 lowercase hex characters)."""
+    # polars-hash computes it in Rust; it is the standard SHA-256 of the text's UTF-8 bytes
+    # (`hashlib.sha256(text.encode()).hexdigest()` gives the same).
     return CryptographicHashingNameSpace(canonical_text(columns)).sha2_256()
 
 
 def _canonical(field: Field, column: pl.Expr) -> pl.Expr:
     match field.type:
-        case FieldType.DECIMAL:
+        case FieldType.DECIMAL:  # millionths, rounded: 37.5 -> 37500000
             return (column * DECIMAL_SCALE).round(0).cast(pl.Int64).cast(pl.String)
-        case FieldType.DATE:
+        case FieldType.DATE:  # days since 1970-01-01
             return column.cast(pl.Int32).cast(pl.String)
-        case FieldType.TEXT:
+        case FieldType.TEXT:  # length in characters, `:`, the text: any text is unambiguous
             return pl.concat_str(column.str.len_chars().cast(pl.String), pl.lit(":"), column)
         case _:  # identifiers, enums and integers are their own canonical text
             return column.cast(pl.String)

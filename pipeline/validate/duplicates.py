@@ -1,19 +1,5 @@
-"""The same `intake_id` more than once in one file.
-
-Within one file there is no order that says which version is the current one, so the file
-cannot be trusted to decide it:
-
-- every occurrence is the same valid record (the same contract values, however spelled: the
-  same canonical text, so the same content hash once loaded): an exact re-send inside the
-  file. All occurrences stay valid (records in = valid + quarantined); every one after the
-  first carries `duplicate_of_line`, the line of the first, so a loader can count it as
-  unchanged instead of loading it twice;
-- the occurrences are the same text but invalid: each is quarantined for its own reasons only;
-- otherwise (different content, or valid and invalid versions side by side): every occurrence
-  is quarantined with `duplicate_in_file`, the first one too. Loading either version could show
-  a clinician the wrong findings (a red flag in one version and not the other); quarantine
-  keeps them all, counted and visible, for a person to resolve. Nothing is dropped silently.
-"""
+"""The same `intake_id` more than once in one file: exact re-sends stay valid, anything else is
+quarantined, every occurrence, for a person to resolve (docs/data.md)."""
 
 from __future__ import annotations
 
@@ -49,6 +35,12 @@ def mark_duplicates(frame: pl.DataFrame, content: pl.Expr) -> pl.DataFrame:
             first_row=pl.col(_ROW).min().over(ID),
             first_line=pl.col("line_number").first().over(ID),
         )
+        # Nothing in one file says which version is current. The same valid record every time
+        # is a re-send: all stay valid (records in = valid + quarantined), and every one after
+        # the first names the first's line, so a loader counts it as unchanged. The same text
+        # but invalid: each is quarantined for its own reasons only. Anything else, the first
+        # occurrence too, is `duplicate_in_file`: loading either version could show a clinician
+        # the wrong findings (a red flag in one and not the other).
         .select(
             _ROW,
             (~pl.col("resend") & ~pl.col("same_text")).alias(DUPLICATE_IN_FILE),

@@ -1,9 +1,5 @@
-"""Quarantine reasons as polars data: the (field, rule, value) triple of the contract.
-
-Every record that breaks the contract is kept with the list of every reason it failed. A reason
-names the field (or `RECORD_FIELD` when the record as a whole could not be read), the rule from
-`pipeline.contract.rules.Rule`, and the value exactly as received (null when nothing was given).
-"""
+"""Quarantine reasons as polars data: the contract's (field, rule, value) triple, every reason a
+record failed, the value exactly as received (null when nothing was given)."""
 
 from __future__ import annotations
 

@@ -1,11 +1,6 @@
 """Validate read records against the contract, vectorized: `validate(records, now)` splits them
-into valid records with the contract's types and quarantined records with every reason.
-
-Records in = valid + quarantined, always: every row of `records` comes out in exactly one of
-the two frames. Reasons come in contract field order, and within a field in the order of
-`checks`; a JSON value of the wrong kind (found by the reader) comes first, a
-`duplicate_in_file` last.
-"""
+into valid records with the contract's types and quarantined records with every reason; records
+in = valid + quarantined, always."""
 
 from __future__ import annotations
 
@@ -156,6 +151,8 @@ def _conform(records: pl.DataFrame) -> pl.DataFrame:
 
 def _reasons(checks: list[Check]) -> pl.Expr:
     """Every reason of a record: the reader's, each broken check's, then duplicate_in_file."""
+    # The reader's (a JSON value of the wrong kind) first, then contract field order and within
+    # a field the order of `checks`, `duplicate_in_file` last.
     found = [
         pl.when(pl.col(c.column)).then(reason_expr(c.field, c.rule, pl.col(c.field)))
         for c in checks

@@ -1,21 +1,6 @@
-"""Known data for the dashboard tests, written the way the pipeline writes it: a finished file,
-case versions, cases, classifications, then the daily aggregate recomputed by the pipeline's
-own `refresh`. Plus pipeline runs, quarantined records and dashboard users.
-
-`standard_cases()` is the data set most tests read. In the default period (the 12 weeks up to
-LATEST_DAY) and the 12 weeks before it:
-
-| clinic | period   | referred | compensatory | biomechanical | urgent | evaluate |
-|--------|----------|---------:|-------------:|--------------:|-------:|---------:|
-| north  | current  |       18 |            8 |             4 |      5 |        4 |
-| south  | current  |        3 |            9 |             0 |      2 |        1 |
-| east   | current  |        2 |            1 |             1 |      1 |        0 |
-| north  | previous |       12 |            8 |             0 |      3 |        0 |
-| south  | previous |        4 |            8 |             0 |      0 |        0 |
-
-So the current period has 46 cases (previous 32), 8 urgent (previous 3); 23 referred,
-18 compensatory, 5 biomechanical.
-"""
+"""Known data for the dashboard tests, written the way the pipeline writes it (a finished file,
+case versions, cases, classifications, the aggregate by the pipeline's own `refresh`), plus
+pipeline runs, quarantined records and dashboard users."""
 
 from __future__ import annotations
 
@@ -86,6 +71,19 @@ STANDARD: Final[dict[tuple[str, str], tuple[dict[str, int], int, int]]] = {
 """(clinic, period) -> (cases per mechanism, urgent cases, evaluate cases)."""
 
 
+# `standard_cases()`, the data set most tests read, in the default period (the 12 weeks up to
+# LATEST_DAY) and the 12 weeks before it:
+#
+# | clinic | period   | referred | compensatory | biomechanical | urgent | evaluate |
+# |--------|----------|---------:|-------------:|--------------:|-------:|---------:|
+# | north  | current  |       18 |            8 |             4 |      5 |        4 |
+# | south  | current  |        3 |            9 |             0 |      2 |        1 |
+# | east   | current  |        2 |            1 |             1 |      1 |        0 |
+# | north  | previous |       12 |            8 |             0 |      3 |        0 |
+# | south  | previous |        4 |            8 |             0 |      0 |        0 |
+#
+# So the current period has 46 cases (previous 32), 8 urgent (previous 3); 23 referred,
+# 18 compensatory, 5 biomechanical.
 def standard_cases() -> list[Case]:
     """The data set of the table above, spread over the days of each period; the newest
     case of each clinic falls on LATEST_DAY (north) or the days just before it."""

@@ -1,16 +1,6 @@
-"""End to end: the real dashboard server (dashboards/server.py) on a free localhost port, on a
-SQLite database filled with the standard data, driven in headless Chromium (Debian's, never a
-downloaded browser) through Playwright. An administrator signs in and opens every page; the
-headline numbers are checked against the database; each page is saved as a screenshot under
-test-artifacts/screenshots/; a reload keeps the administrator signed in (HttpOnly cookie); the
-export's download file answers no one without that cookie, and no one after sign-out; the
-table toolbar offers no download. A viewer finds no worklist, even by its URL. Two browsers
-sign in at the same moment and both get in, both audited. A browser that offers a signed-in
-session's id without its cookie gets the sign-in form. No session id reaches the log.
-
-Skipped, saying how to enable it, when /usr/bin/chromium is missing; under CI=true that is a
-failure instead.
-"""
+"""End to end: the real dashboard server on a free localhost port and the standard data, driven in
+Debian's headless Chromium through Playwright (skipped without /usr/bin/chromium, failed under
+CI=true); each page is saved as a screenshot under test-artifacts/screenshots/."""
 
 from __future__ import annotations
 

@@ -1,16 +1,6 @@
-"""The dashboard against hostile visitors and hostile data (AppTest, on both databases; issue 8).
-
-- Every page, by every path and query parameter, refuses a visitor who has not signed in; the
-  pages are found in `app_pages/`, so a new page is held to this too.
-- A viewer reaches neither the red-flag worklist nor its export, by any path or query
-  parameter, nor by a session claiming a role the registry does not give them.
-- A wrong password is refused, each repeated failure waits longer (the real delays, measured),
-  and the right password still works afterwards.
-- A password is stored only as its argon2id hash: no table and no log holds it.
-- SQL, HTML and script that came in with intake files or were typed at sign-in are shown
-  verbatim in table cells, never as markup, and no element may render HTML.
-- The dashboard's logs hold no patient_ref and no notes text.
-"""
+"""The dashboard against hostile visitors and hostile data (AppTest, on both databases; issue 8):
+every page by every path refuses the signed-out, viewers never reach the worklist, passwords are
+only hashes, hostile text is shown verbatim, logs hold no patient data."""
 
 from __future__ import annotations
 
@@ -34,7 +24,7 @@ from tests.files import csv, line
 from tests.reliability.hostile import SCRIPT_INJECTION, SQL_INJECTION
 from tests.reliability.state import run_in_process
 
-PAGES: Final = sorted(p.stem for p in (APP.parent / "app_pages").glob("*.py"))
+PAGES: Final = sorted(p.stem for p in (APP.parent / "app_pages").glob("*.py"))  # new ones too
 PROTECTED_PAGES: Final = [page for page in PAGES if page != "sign_in"]
 SIGN_IN_TITLE: Final = "Knee-to-hip clinic dashboard"
 WORKLIST_TITLE: Final = "Red-flag worklist"

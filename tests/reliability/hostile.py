@@ -1,20 +1,6 @@
-"""Hostile intake files for the fuzz tests: good records with malformed lines among them.
-
-A `HostileFile` is built from good records (distinct `G...` ids, valid by the contract) and
-hostile lines of every kind the issue names: random bytes, invalid UTF-8, NUL bytes, huge
-fields, very many columns, nested quotes, JSON values that are not objects or are nested
-thousands deep, records with a field changed to random text, SQL and script in text fields,
-an optional byte order mark and a truncated final line. It knows what a correct reader must
-make of it: every good record valid, every other line accounted for exactly once (valid or
-quarantined), nothing else.
-
-Hostile lines in the middle of a CSV file have an even number of quotes: a line with an odd
-number legitimately opens a quoted field that runs on over the following lines (RFC 4180), so
-it may swallow good records. Only the final, truncated line may leave a quote open.
-
-`FUZZ_EXAMPLES` (environment `INTAKE_FUZZ_EXAMPLES`) sets how many files a fuzz test tries:
-a few hundred in `make test`, many more in `make fuzz`.
-"""
+"""Hostile intake files for the fuzz tests: good records with hostile lines of every kind among
+them, and what a correct reader must make of them (every good record valid, every other line
+accounted for exactly once, nothing else)."""
 
 from __future__ import annotations
 
@@ -31,6 +17,7 @@ from pipeline.contract.fields import FIELD_NAMES
 from pipeline.validate.lines import UTF8_BOM
 from tests.files import HEADER, line, obj
 
+# How many files a fuzz test tries: a few hundred in `make test`, many more in `make fuzz`.
 FUZZ_EXAMPLES: Final = int(os.environ.get("INTAKE_FUZZ_EXAMPLES", "300"))
 """Hostile files per fuzz test (the pipeline and CLI tests try a fraction of them)."""
 HUGE_FIELD_CHARS: Final = int(os.environ.get("INTAKE_FUZZ_HUGE_FIELD", "60000"))
@@ -71,6 +58,9 @@ class HostileFile:
         return len(self.other)
 
 
+# Hostile lines in the middle of a CSV file have an even number of quotes: an odd number
+# legitimately opens a quoted field that runs on over the following lines (RFC 4180) and may
+# swallow good records. Only the final, truncated line may leave a quote open.
 def _even_quotes(data: bytes) -> bytes:
     return data + b'"' if data.count(b'"') % 2 else data
 

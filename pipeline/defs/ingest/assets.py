@@ -1,17 +1,6 @@
-"""The ingestion assets, a thin layer over `pipeline.load` and friends:
-
-landed_files → (validated_records → intake_cases → case_classifications, one step: `load`) →
-daily_case_counts.
-
-Every asset is partitioned by intake day and can run a single day or a range of days in one
-run. Each day's write is one transaction (validating, loading and classifying a day is one),
-and running a day again leaves the database as it was: files already ingested (same content
-hash) are skipped, the load only adds what is new. Transactions take `pipeline.load.locks`'
-locks, so runs of the same day at the same time (or a re-classification) wait for each other
-rather than collide. Steps hand
-data to each other through the database and the landing store only, so any executor can run
-them in separate processes or machines.
-"""
+"""The ingestion assets, a thin layer over `pipeline.load` and friends: landed_files →
+(validated_records → intake_cases → case_classifications, one step: `load`) → daily_case_counts,
+each partitioned by intake day (docs/pipeline.md)."""
 
 import datetime as dt
 from collections.abc import Iterator
@@ -141,6 +130,10 @@ def load(
     days = _days(context)
     with ahead.validated_ahead(database.engine, days) as validated_days:
         for day, validated in validated_days:
+            # A day's load and classification is one transaction, under the day's and the shared
+            # lock (concurrent runs of the day, or a reclassification, wait): running a day again
+            # skips files already ingested and adds only what is new. Steps hand data on
+            # through the database and the landing store only, so any executor can run them.
             with locks.write_transaction(database.engine, day, shared=True) as connection:
                 day_files = files.files_of_day(connection, day, (FileStatus.LANDED,))
                 for file in day_files:  # registered meanwhile by another run: validate it now

@@ -1,8 +1,4 @@
-"""Watch the landing directory: new or changed intake files request runs for their days.
-
-The cursor remembers each file's size, modification time and content hash; a file is hashed
-again only when its size or time changed, and counts as changed only when its hash did.
-"""
+"""Watch the landing directory: new or changed intake files request runs for their days."""
 
 import datetime as dt
 import hashlib
@@ -34,6 +30,7 @@ def scan(store: LandingStore, seen: Seen) -> tuple[Seen, dict[str, list[str]]]:
     for path in landing.intake_files(store.path):
         stat = path.stat()
         before = seen.get(path.name)
+        # Hashed again only when its size or time changed; changed only when its hash did.
         if before and before[:2] == (stat.st_size, stat.st_mtime_ns):
             now[path.name] = before
             continue

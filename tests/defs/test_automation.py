@@ -23,7 +23,7 @@ from pipeline.defs.ingest.schedules import daily_ingest_schedule
 from pipeline.defs.ingest.sensors import landing_sensor
 from pipeline.defs.resources import LandingStore
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = PROJECT_ROOT / "sample_data"
 
 

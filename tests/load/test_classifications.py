@@ -18,7 +18,7 @@ from pipeline.load.classifications import CASE_SCHEMA, CLASSIFICATIONS
 from pipeline.validate import validate_file
 from tests.factories import load_files, record
 
-SAMPLE = Path(__file__).parents[1] / "sample_data"
+SAMPLE = Path(__file__).parents[2] / "sample_data"
 NOW = dt.datetime(2026, 11, 21, 6, 0, tzinfo=dt.UTC)
 
 

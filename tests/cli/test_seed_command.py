@@ -80,7 +80,7 @@ def test_seed_rejects_arguments_outside_their_limits(tmp_path: Path) -> None:
     assert intake_files(tmp_path) == []
 
 
-SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 SAMPLE_COMMAND = (
     "intake seed --records 2000 --days 14 --end-date 2026-11-20 --clinics 3 --seed 7 "
     "--format csv --invalid-rate 0.02 --out sample_data"
