@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks.mechanism_ceiling import ceiling, main, seeded_cases
 
-PROJECT_ROOT = Path(__file__).parents[1]
+PROJECT_ROOT = Path(__file__).parents[2]
 
 
 def test_the_ceiling_benchmark_fits_on_one_half_and_scores_both_on_the_other(
