@@ -40,13 +40,12 @@ def age_band(age: ColumnElement[int]) -> ColumnElement[str]:
 def touched_days(file_ids: Sequence[int]) -> Select[Any]:
     """Intake days whose counts a load of `file_ids` can have changed: every day any version
     of a case those files touched falls on (a correction can move a case between days)."""
-    touched_cases = select(VERSIONS.c.intake_id).where(VERSIONS.c.file_id.in_(file_ids))
+    other = VERSIONS.alias("other_version")
     return (
-        select(VERSIONS.c.intake_date)
-        .where(VERSIONS.c.intake_id.in_(touched_cases))
+        select(other.c.intake_date)
+        .select_from(VERSIONS.join(other, other.c.intake_id == VERSIONS.c.intake_id))
+        .where(VERSIONS.c.file_id.in_(file_ids))
         .distinct()
-        .subquery()
-        .select()
     )
 
 
@@ -69,6 +68,8 @@ def refresh(connection: Connection, days: Select[Any] | list[dt.date] | None) ->
         .group_by(*dimensions)
     )
     clear = delete(COUNTS)
+    if isinstance(days, Select):  # once, not once for the DELETE and again for the INSERT
+        days = list(connection.execute(days).scalars())
     if days is not None:
         clear = clear.where(COUNTS.c.intake_date.in_(days))
         grouped = grouped.where(CASES.c.intake_date.in_(days))
