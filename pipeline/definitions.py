@@ -1,13 +1,11 @@
 """The Dagster code location: everything under `pipeline/defs/`, found by `dg` and the UI."""
 
-from pathlib import Path
-
 import dagster as dg
 
-from pipeline import settings
+from pipeline import run
 
 
 @dg.definitions
 def defs() -> dg.Definitions:
-    settings.current()  # a variable that cannot be used stops the code location, named
-    return dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
+    # Built when the code location loads: a variable that cannot be used stops it, named.
+    return run.definitions()

@@ -34,7 +34,10 @@ def dagster_instance() -> dg.DagsterInstance:
 
 
 def definitions() -> dg.Definitions:
-    """The project's Dagster definitions, as `dg` and the UI load them."""
+    """The project's Dagster definitions, as `dg` and the UI load them: built now, reading the
+    settings now (no module reads any when imported). Raises `SettingsError` naming every
+    variable that cannot be used."""
+    settings.current()  # checked whole first, so the error names each variable at once
     return dg.load_from_defs_folder(path_within_project=Path(__file__).parent)
 
 

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 from typing import Annotated, Any, Final, Literal
 
+from croniter import croniter
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_core import PydanticUseDefault
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -103,6 +104,16 @@ class Settings(BaseSettings):
     @classmethod
     def _executor_any_case(cls, value: Any) -> Any:
         return value.lower() if isinstance(value, str) else value
+
+    @field_validator("ingest_cron")
+    @classmethod
+    def _five_field_cron(cls, value: str) -> str:
+        # Dagster's schedules take minute, hour, day, month and weekday (no seconds field).
+        if len(value.split()) != 5 or not croniter.is_valid(value):
+            raise ValueError(
+                "must be a cron expression of five fields (minute hour day month weekday)"
+            )
+        return value
 
     @field_validator("behind_proxy", mode="before")
     @classmethod

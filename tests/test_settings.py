@@ -114,6 +114,8 @@ def test_a_changed_variable_is_read_again(clean: pytest.MonkeyPatch) -> None:
         ("INTAKE_MAX_QUARANTINE_RATE", "abc", "valid number"),
         ("INTAKE_MAX_QUARANTINE_RATE", "1.5", "less than or equal to 1"),
         ("INTAKE_FIRST_DAY", "2024-13-01", "valid date"),
+        ("INTAKE_INGEST_CRON", "0 6 * *", "cron expression of five fields"),
+        ("INTAKE_INGEST_CRON", "0 25 * * *", "cron expression of five fields"),
         ("INTAKE_FOLLOW_UP_URGENT_HOURS", "0", "greater than 0"),
         ("INTAKE_FOLLOW_UP_EVALUATE_DAYS", "a week", "valid number"),
         ("INTAKE_EXECUTOR", "k8s", "'multiprocess' or 'celery'"),

@@ -19,7 +19,6 @@ from db import migrate
 from db.engine import make_engine
 from db.models import IntakeCase, table_of
 from pipeline import run
-from pipeline.defs.ingest.schedules import daily_ingest_schedule
 from pipeline.defs.ingest.sensors import landing_sensor
 from pipeline.defs.resources import LandingStore
 
@@ -75,11 +74,13 @@ def test_dg_check_defs_accepts_the_project() -> None:
 
 
 def test_the_morning_schedule_runs_the_previous_day() -> None:
+    definitions = run.definitions()
     context = dg.build_schedule_context(
         scheduled_execution_time=dt.datetime(2026, 11, 25, 6, 0, tzinfo=dt.UTC),
-        repository_def=run.definitions().get_repository_def(),
+        repository_def=definitions.get_repository_def(),
     )
-    requests = list(daily_ingest_schedule.evaluate_tick(context).run_requests or [])
+    schedule = definitions.resolve_schedule_def("daily_ingest_schedule")
+    requests = list(schedule.evaluate_tick(context).run_requests or [])
     assert [r.partition_key for r in requests] == ["2026-11-24"]
 
 

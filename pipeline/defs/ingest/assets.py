@@ -38,10 +38,34 @@ class DailyAsset(TypedDict):
     group_name: str
 
 
-DAILY: Final = DailyAsset(
-    partitions_def=intake_days, backfill_policy=dg.BackfillPolicy.single_run(), group_name=GROUP
+LOAD_SPECS: Final = (
+    dg.AssetSpec(
+        "validated_records",
+        deps=["landed_files"],
+        kinds={"polars"},
+        description="Every record of the day's new files checked against the intake "
+        "contract: valid records go on to the cases, invalid ones to quarantine with every "
+        "reason (field, rule, value).",
+    ),
+    dg.AssetSpec(
+        "intake_cases",
+        deps=["validated_records"],
+        kinds={"sql"},
+        description="The current version of every case, one per intake id. New ids are "
+        "loaded, re-sent records change nothing, corrections become a new case version "
+        "(the earlier one is kept).",
+    ),
+    dg.AssetSpec(
+        "case_classifications",
+        deps=["intake_cases"],
+        kinds={"polars", "sql"},
+        description="How the knee pain reached the hip (mechanism, with its evidence) and "
+        "how urgent each case is (triage, with its reasons), by the rule set in force in "
+        "the database (a candidate in the code waits for approval); every "
+        "urgent and evaluate case (and record needing correction) gets its follow-up item.",
+    ),
 )
-"""What every ingestion asset shares: a partition per intake day, any range of days in one run."""
+"""What the `load` step makes: the day's checked records, its cases and their classifications."""
 
 
 def _days(context: dg.AssetExecutionContext) -> list[dt.date]:
@@ -57,7 +81,6 @@ def _preview(frame: pl.DataFrame) -> dg.MetadataValue:
         return dg.MetadataValue.md(str(frame.head(PREVIEW_ROWS)))
 
 
-@dg.asset(**DAILY, kinds={"python", "sql"})
 def landed_files(
     context: dg.AssetExecutionContext, database: IntakeDatabase, landing_store: LandingStore
 ) -> dg.MaterializeResult[None]:
@@ -86,37 +109,6 @@ def landed_files(
     )
 
 
-@dg.multi_asset(
-    name="load",
-    specs=[
-        dg.AssetSpec(
-            "validated_records",
-            deps=[landed_files],
-            kinds={"polars"},
-            description="Every record of the day's new files checked against the intake "
-            "contract: valid records go on to the cases, invalid ones to quarantine with every "
-            "reason (field, rule, value).",
-        ),
-        dg.AssetSpec(
-            "intake_cases",
-            deps=["validated_records"],
-            kinds={"sql"},
-            description="The current version of every case, one per intake id. New ids are "
-            "loaded, re-sent records change nothing, corrections become a new case version "
-            "(the earlier one is kept).",
-        ),
-        dg.AssetSpec(
-            "case_classifications",
-            deps=["intake_cases"],
-            kinds={"polars", "sql"},
-            description="How the knee pain reached the hip (mechanism, with its evidence) and "
-            "how urgent each case is (triage, with its reasons), by the rule set in force in "
-            "the database (a candidate in the code waits for approval); every "
-            "urgent and evaluate case (and record needing correction) gets its follow-up item.",
-        ),
-    ],
-    **DAILY,
-)
 def load(
     context: dg.AssetExecutionContext, database: IntakeDatabase
 ) -> Iterator[dg.MaterializeResult[None]]:
@@ -228,7 +220,6 @@ def load(
     )
 
 
-@dg.asset(deps=["case_classifications"], **DAILY, kinds={"sql"})
 def daily_case_counts(
     context: dg.AssetExecutionContext, database: IntakeDatabase
 ) -> dg.MaterializeResult[None]:
@@ -253,3 +244,22 @@ def daily_case_counts(
             status=RunStatus.SUCCESS,
         )
     return dg.MaterializeResult(metadata={"dagster/row_count": rows})
+
+
+def ingest_assets(days: dg.PartitionsDefinition[str]) -> list[dg.AssetsDefinition]:
+    """The ingestion assets over the intake days `days`: each partitioned by day, any range of
+    days in one run (a single-run backfill), in the `intake` group."""
+    daily = DailyAsset(
+        partitions_def=days, backfill_policy=dg.BackfillPolicy.single_run(), group_name=GROUP
+    )
+    return [
+        dg.asset(**daily, kinds={"python", "sql"})(landed_files),
+        dg.multi_asset(name="load", specs=LOAD_SPECS, **daily)(load),
+        dg.asset(deps=["case_classifications"], **daily, kinds={"sql"})(daily_case_counts),
+    ]
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    """Built when the definitions load: the intake days are read then (INTAKE_FIRST_DAY)."""
+    return dg.Definitions(assets=ingest_assets(intake_days()))

@@ -17,7 +17,6 @@ def _days(context: dg.AssetCheckExecutionContext) -> list[dt.date]:
     return [dt.date.fromisoformat(key) for key in context.partition_keys]
 
 
-@dg.asset_check(asset="intake_cases", blocking=True, partitions_def=intake_days)
 def no_duplicate_cases(
     context: dg.AssetCheckExecutionContext, database: IntakeDatabase
 ) -> dg.AssetCheckResult:
@@ -28,7 +27,6 @@ def no_duplicate_cases(
     return dg.AssetCheckResult(passed=duplicates == 0, metadata={"duplicates": duplicates})
 
 
-@dg.asset_check(asset="intake_cases", blocking=True, partitions_def=intake_days)
 def every_valid_record_loaded(
     context: dg.AssetCheckExecutionContext, database: IntakeDatabase
 ) -> dg.AssetCheckResult:
@@ -47,7 +45,6 @@ def every_valid_record_loaded(
     )
 
 
-@dg.asset_check(asset="case_classifications", blocking=True, partitions_def=intake_days)
 def every_case_classified_with_current_rules(
     context: dg.AssetCheckExecutionContext, database: IntakeDatabase
 ) -> dg.AssetCheckResult:
@@ -62,7 +59,6 @@ def every_case_classified_with_current_rules(
     )
 
 
-@dg.asset_check(asset="validated_records", partitions_def=intake_days)
 def quarantine_rate_below_threshold(
     context: dg.AssetCheckExecutionContext, database: IntakeDatabase
 ) -> dg.AssetCheckResult:
@@ -77,3 +73,27 @@ def quarantine_rate_below_threshold(
         severity=dg.AssetCheckSeverity.WARN,
         metadata={"quarantine_rate": rate, "threshold": threshold, "records_in": records_in},
     )
+
+
+def ingest_checks(days: dg.PartitionsDefinition[str]) -> list[dg.AssetChecksDefinition]:
+    """The ingestion checks over the intake days `days`: blocking but for the quarantine rate."""
+    return [
+        dg.asset_check(asset="intake_cases", blocking=True, partitions_def=days)(
+            no_duplicate_cases
+        ),
+        dg.asset_check(asset="intake_cases", blocking=True, partitions_def=days)(
+            every_valid_record_loaded
+        ),
+        dg.asset_check(asset="case_classifications", blocking=True, partitions_def=days)(
+            every_case_classified_with_current_rules
+        ),
+        dg.asset_check(asset="validated_records", partitions_def=days)(
+            quarantine_rate_below_threshold
+        ),
+    ]
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    """Built when the definitions load: the intake days are read then (INTAKE_FIRST_DAY)."""
+    return dg.Definitions(asset_checks=ingest_checks(intake_days()))

@@ -52,7 +52,7 @@ def landing_sensor(
 ) -> dg.SensorResult:
     seen: Seen = {k: (v[0], v[1], v[2]) for k, v in json.loads(context.cursor or "{}").items()}
     now, changed = scan(landing_store, seen)
-    valid_keys = set(intake_days.get_partition_keys())
+    valid_keys = set(intake_days().get_partition_keys())
     requests, skipped = [], []
     for key, digests in sorted(changed.items()):
         if key not in valid_keys:
