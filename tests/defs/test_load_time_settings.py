@@ -59,7 +59,8 @@ def test_every_module_imports_with_unusable_settings_and_the_definitions_then_re
     )
     modules = imported.stdout.partition("\n")[0]
     # Every module imported (a read at import would stop here), then the build refused.
-    assert modules.isdigit() and int(modules) > 100, imported.stderr
+    assert modules.isdigit(), imported.stderr
+    assert int(modules) > 100
     assert imported.returncode != 0
     refusal = imported.stderr.strip().splitlines()[-1]
     assert refusal.startswith("pipeline.settings.SettingsError: "), imported.stderr
