@@ -4,7 +4,6 @@ time) then, refusing a value that cannot be used with the variable's name."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from typing import Final
 import dagster as dg
 import pytest
 
-from pipeline import run, settings
+from pipeline import run
 
 ROOT: Final = Path(__file__).resolve().parents[2]
 UNUSABLE: Final = {
@@ -31,6 +30,20 @@ UNUSABLE: Final = {
 """A value no variable here can be used with: reading any of them raises `SettingsError`."""
 SCRIPTS: Final = ("dashboards.app", "dashboards.app_pages", "dashboards.server")
 """Streamlit scripts, run (not imported) to start the dashboard: they check the settings then."""
+INGESTION_ASSETS: Final = {
+    "landed_files",
+    "validated_records",
+    "intake_cases",
+    "case_classifications",
+    "daily_case_counts",
+}
+INGESTION_CHECKS: Final = {
+    "no_duplicate_cases",
+    "every_valid_record_loaded",
+    "every_case_classified_with_current_rules",
+    "quarantine_rate_below_threshold",
+}
+"""The assets and checks partitioned by intake day."""
 IMPORT_EVERY_MODULE: Final = f"""
 import importlib, pkgutil
 names = []
@@ -75,19 +88,19 @@ def test_the_definitions_take_the_first_day_and_the_schedule_time_when_they_are_
     monkeypatch.setenv("INTAKE_INGEST_CRON", "*/5 * * * *")
     definitions = run.definitions()
     graph = definitions.resolve_asset_graph()
-    for key in graph.get_all_asset_keys():
-        days = graph.get(key).partitions_def
-        if days is not None:  # every ingestion asset
-            assert isinstance(days, dg.DailyPartitionsDefinition)
-            assert days.start.date() == dt.date(2026, 2, 3)
-    job = definitions.resolve_job_def("ingest_job")
-    assert job.partitions_def is not None
-    assert job.partitions_def.get_first_partition_key() == "2026-02-03"
+    asset_days = {
+        key.to_user_string(): graph.get(key).partitions_def for key in graph.get_all_asset_keys()
+    }
+    check_days = {key.name: graph.get(key).partitions_def for key in graph.asset_check_keys}
+    assert {name for name, days in asset_days.items() if days} == INGESTION_ASSETS
+    assert {name for name, days in check_days.items() if days} == INGESTION_CHECKS
+    from_february_3 = dg.DailyPartitionsDefinition(start_date="2026-02-03", end_offset=1)
+    assert {days for days in [*asset_days.values(), *check_days.values()] if days} == {
+        from_february_3
+    }
     schedule = definitions.resolve_schedule_def("daily_ingest_schedule")
     assert schedule.cron_schedule == "*/5 * * * *"
     monkeypatch.delenv("INTAKE_FIRST_DAY")
-    assert run.definitions().resolve_job_def(
-        "ingest_job"
-    ).partitions_def == dg.DailyPartitionsDefinition(
-        start_date=settings.Settings.model_fields["first_day"].default.isoformat(), end_offset=1
-    )
+    days = run.definitions().resolve_job_def("ingest_job").partitions_def
+    assert days is not None
+    assert days.get_first_partition_key() == "2024-01-01"  # the default, read again
