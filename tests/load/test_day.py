@@ -34,6 +34,19 @@ def _count(engine: Engine, model: type[Any]) -> int:
         return int(conn.execute(select(func.count()).select_from(table_of(model))).scalar_one())
 
 
+def _current_version_and_pain(engine: Engine) -> tuple[int, int]:
+    """The one case's current version number and that version's pain score."""
+    cases, versions = table_of(IntakeCase), table_of(CaseVersion)
+    current_version = (versions.c.intake_id == cases.c.intake_id) & (
+        versions.c.version == cases.c.version
+    )
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(cases.c.version, versions.c.pain_score).join(versions, current_version)
+        ).one()
+    return row.version, row.pain_score
+
+
 def test_a_fresh_file_loads_every_record_as_a_new_case(migrated_engine: Engine) -> None:
     outcome = _load_file(migrated_engine, "a.csv", [record(intake_id=f"INT-{i}") for i in range(5)])
     assert (outcome.loaded, outcome.unchanged, outcome.corrected) == (5, 0, 0)
@@ -55,15 +68,9 @@ def test_a_correction_becomes_the_current_case_and_keeps_the_earlier_version(
     _load_file(migrated_engine, "a.csv", [record(intake_id="INT-1", pain_score=4)])
     outcome = _load_file(migrated_engine, "b.csv", [record(intake_id="INT-1", pain_score=8)])
     assert (outcome.loaded, outcome.unchanged, outcome.corrected) == (0, 0, 1)
-    cases, versions = table_of(IntakeCase), table_of(CaseVersion)
+    current = _current_version_and_pain(migrated_engine)
+    versions = table_of(CaseVersion)
     with migrated_engine.connect() as conn:
-        current = conn.execute(
-            select(cases.c.version, versions.c.pain_score).join(
-                versions,
-                (versions.c.intake_id == cases.c.intake_id)
-                & (versions.c.version == cases.c.version),
-            )
-        ).one()
         history = conn.execute(
             select(versions.c.version, versions.c.pain_score).order_by(versions.c.version)
         ).all()
@@ -80,15 +87,7 @@ def test_an_original_and_its_correction_in_one_file_end_as_version_two(
         [record(intake_id="INT-1", pain_score=4), record(intake_id="INT-1", pain_score=6)],
     )
     assert (outcome.loaded, outcome.unchanged, outcome.corrected) == (1, 0, 1)
-    cases, versions = table_of(IntakeCase), table_of(CaseVersion)
-    with migrated_engine.connect() as conn:
-        current = conn.execute(
-            select(cases.c.version, versions.c.pain_score).join(
-                versions,
-                (versions.c.intake_id == cases.c.intake_id)
-                & (versions.c.version == cases.c.version),
-            )
-        ).one()
+    current = _current_version_and_pain(migrated_engine)
     assert tuple(current) == (2, 6)
 
 
