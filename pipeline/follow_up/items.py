@@ -99,7 +99,7 @@ def _insert_items(
     return bulk_insert(connection, ITEMS, items)
 
 
-def open_for_new_cases(
+def _open_for_new_cases(
     connection: Connection, policy: DuePolicy, now: dt.datetime, new_cases: pl.DataFrame
 ) -> tuple[int, list[str]]:
     """Open an item for every urgent or evaluate case of `new_cases` (`intake_id`,
@@ -125,6 +125,37 @@ def open_for_new_cases(
     )
     fresh = candidates.filter(~pl.col("subject_key").is_in(had_item))
     return _insert_items(connection, fresh, policy, now), had_item
+
+
+def open_for_day(
+    connection: Connection,
+    policy: DuePolicy,
+    now: dt.datetime,
+    *,
+    new_cases: pl.DataFrame,
+    known_ids: Sequence[str],
+    day_files: Sequence[int],
+    earlier_files: Sequence[int],
+    every_case: bool,
+) -> Opened:
+    """The follow-up pass of a day's load, in its transaction: the items of the cases it
+    inserted from memory (`new_cases`, as `DayLoad.new_cases`), then the database's pass over
+    the cases on record before the day (`known_ids`: re-sent or corrected), the cases of the
+    `earlier_files` it classified and the quarantine of both kinds of files. With `every_case`
+    the database's pass looks at every case instead (a run's first day catches up what an
+    older version or a reclassification left without an item)."""
+    opened, had_item = _open_for_new_cases(connection, policy, now, new_cases)
+    scope = (
+        None
+        if every_case
+        else Scope(
+            case_files=earlier_files,
+            case_ids=[*known_ids, *had_item],
+            record_files=[*day_files, *earlier_files],
+        )
+    )
+    rest = open_due_items(connection, policy, now, scope)
+    return Opened(opened + rest.opened, rest.reopened)
 
 
 def open_due_items(

@@ -149,24 +149,16 @@ def load(
                         pending,
                     )
                     files.mark_classified(connection, pending, _now())
-                policy = DuePolicy.from_environment()
-                new_opened, had_item = items.open_for_new_cases(
-                    connection, policy, _now(), done.new_cases
+                follow_up = items.open_for_day(
+                    connection,
+                    DuePolicy.from_environment(),
+                    _now(),
+                    new_cases=done.new_cases,
+                    known_ids=done.known_ids,
+                    day_files=day_ids,
+                    earlier_files=earlier,
+                    every_case=day == days[0],
                 )
-                opened += new_opened
-                # The first day looks at every case (catching up what an older version or a
-                # reclassification left without an item); the others at the cases on record
-                # before the day (re-sent or corrected), and the day's quarantined records.
-                scope = (
-                    None
-                    if day == days[0]
-                    else items.Scope(
-                        case_files=earlier,
-                        case_ids=done.known_ids + had_item,
-                        record_files=day_ids + earlier,
-                    )
-                )
-                follow_up = items.open_due_items(connection, policy, _now(), scope)
                 fault_point("load:before_commit")
             fault_point("load:after_commit")
             records_in += done.records_in
